@@ -1,0 +1,95 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The error kinds. Every domain error wraps exactly one of them so that the
+// API can map it to a status with errors.Is, never by matching strings.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("conflict")
+	ErrInvalid   = errors.New("invalid")
+	ErrForbidden = errors.New("forbidden")
+)
+
+// Errorf builds an error of the given kind with a human-readable detail.
+func Errorf(kind error, format string, args ...any) error {
+	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// FieldError names one bad field with a JSON path such as "capacity.quantity".
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError lists every bad field of one input at once. It wraps
+// ErrInvalid.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// Problems collects field errors while validating. The zero value is ready.
+type Problems struct {
+	fields []FieldError
+}
+
+// Add records that field is bad.
+func (p *Problems) Add(field, format string, args ...any) {
+	p.fields = append(p.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Check records the problem when ok is false.
+func (p *Problems) Check(ok bool, field, format string, args ...any) {
+	if !ok {
+		p.Add(field, format, args...)
+	}
+}
+
+// Merge adds q's problems under prefix (e.g. "capacity" + "." + field).
+func (p *Problems) Merge(prefix string, err error) {
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		if err != nil {
+			p.Add(prefix, "%s", err.Error())
+		}
+		return
+	}
+	for _, f := range v.Fields {
+		name := f.Field
+		if prefix != "" {
+			name = prefix + "." + f.Field
+		}
+		p.fields = append(p.fields, FieldError{Field: name, Message: f.Message})
+	}
+}
+
+// Err returns a *ValidationError when anything was recorded, else nil.
+func (p *Problems) Err() error {
+	if len(p.fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: p.fields}
+}
