@@ -2,6 +2,7 @@ package supplier_test
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -96,14 +97,7 @@ func TestEventJSONFields(t *testing.T) {
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatal(err)
 		}
-		keys := slices.Sorted(func(yield func(string) bool) {
-			for k := range m {
-				if !yield(k) {
-					return
-				}
-			}
-		})
-		if !reflect.DeepEqual(keys, want[e.EventType()]) {
+		if keys := slices.Sorted(maps.Keys(m)); !reflect.DeepEqual(keys, want[e.EventType()]) {
 			t.Errorf("%s fields = %q, want %q", e.EventType(), keys, want[e.EventType()])
 		}
 	}
