@@ -1,0 +1,41 @@
+package eventstore
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the store's Prometheus instruments.
+type Metrics struct {
+	appends    prometheus.Counter
+	conflicts  prometheus.Counter
+	applied    *prometheus.CounterVec
+	failures   *prometheus.CounterVec
+	lag        *prometheus.HistogramVec
+	checkpoint *prometheus.GaugeVec
+	failing    *prometheus.GaugeVec
+}
+
+// NewMetrics creates the instruments and registers them with reg (nil: not
+// registered, for tests).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		appends: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "keylink_events_appended_total", Help: "Events appended to the store."}),
+		conflicts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "keylink_append_conflicts_total", Help: "Appends refused because the stream moved on."}),
+		applied: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "keylink_projection_events_applied_total", Help: "Events applied by each projection."}, []string{"projection"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "keylink_projection_failures_total", Help: "Events a projection failed to apply (retried)."}, []string{"projection"}),
+		lag: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "keylink_projection_lag_seconds",
+			Help:    "Time from an event's commit to its application by a projection.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"projection"}),
+		checkpoint: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "keylink_projection_checkpoint_position", Help: "Global position of the last event a projection applied."}, []string{"projection"}),
+		failing: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "keylink_projection_failing", Help: "1 while a projection is stuck on an event it cannot apply."}, []string{"projection"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.checkpoint, m.failing)
+	}
+	return m
+}

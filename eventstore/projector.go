@@ -1,0 +1,429 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Projection builds one read model from events.
+//
+// Apply is called once per event, in commit order, inside the transaction
+// that also advances the projection's checkpoint; it must write only through
+// tx and must be deterministic so that a rebuild equals the live model. It is
+// never called concurrently for one projection. Reset empties the read model
+// before a rebuild.
+type Projection interface {
+	Name() string
+	Apply(ctx context.Context, tx pgx.Tx, r Record) error
+	Reset(ctx context.Context, tx pgx.Tx) error
+}
+
+// ProjectorConfig tunes the live subscriptions.
+type ProjectorConfig struct {
+	// PollInterval is how long a caught-up projection waits before asking
+	// again. Watermill's default of 1 s is far too slow for read-your-writes.
+	PollInterval time.Duration
+	// RetryInterval is the pause after a failed batch (a poison event or the
+	// database away) before it is read again.
+	RetryInterval time.Duration
+	// AckDeadline bounds one event's handling; keep it well above handler time.
+	AckDeadline time.Duration
+	// BatchSize is how many events one transaction reads and applies.
+	BatchSize int
+}
+
+func (c *ProjectorConfig) setDefaults() {
+	if c.PollInterval == 0 {
+		c.PollInterval = 15 * time.Millisecond
+	}
+	if c.RetryInterval == 0 {
+		c.RetryInterval = time.Second
+	}
+	if c.AckDeadline == 0 {
+		c.AckDeadline = 2 * time.Minute
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 500
+	}
+}
+
+// Validate reports every bad setting at once.
+func (c ProjectorConfig) Validate() error {
+	var errs []error
+	if c.PollInterval < 0 || c.RetryInterval < 0 || c.AckDeadline < 0 {
+		errs = append(errs, errors.New("eventstore: negative interval"))
+	}
+	if c.BatchSize < 0 || c.BatchSize > 10000 {
+		errs = append(errs, errors.New("eventstore: batch size must be 1..10000"))
+	}
+	return errors.Join(errs...)
+}
+
+// Projector runs projections live through Watermill's SQL subscriber, one
+// consumer group per projection, and answers read-your-writes waits.
+type Projector struct {
+	s           *Store
+	cfg         ProjectorConfig
+	projections []Projection
+
+	mu      sync.Mutex
+	failing map[string]string
+}
+
+// NewProjector returns a projector for the given projections.
+func NewProjector(s *Store, cfg ProjectorConfig, projections ...Projection) (*Projector, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range projections {
+		if seen[p.Name()] {
+			return nil, fmt.Errorf("eventstore: projection %q twice", p.Name())
+		}
+		seen[p.Name()] = true
+	}
+	return &Projector{s: s, cfg: cfg, projections: projections, failing: map[string]string{}}, nil
+}
+
+// Names lists the projections.
+func (p *Projector) Names() []string {
+	out := make([]string, len(p.projections))
+	for i, pr := range p.projections {
+		out[i] = pr.Name()
+	}
+	return out
+}
+
+// Projection returns the projection called name, or nil.
+func (p *Projector) Projection(name string) Projection {
+	for _, pr := range p.projections {
+		if pr.Name() == name {
+			return pr
+		}
+	}
+	return nil
+}
+
+// Run applies events until ctx ends, then lets every projection finish the
+// event in hand and commit its batch before returning.
+func (p *Projector) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(p.projections))
+	for _, pr := range p.projections {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.run(ctx, pr); err != nil {
+				errs <- fmt.Errorf("projection %s: %w", pr.Name(), err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}
+
+func (p *Projector) run(ctx context.Context, pr Projection) error {
+	deadline := p.cfg.AckDeadline
+	sub, err := wsql.NewSubscriber(wsql.BeginnerFromPgx(p.s.pool), wsql.SubscriberConfig{
+		ConsumerGroup:  pr.Name(),
+		AckDeadline:    &deadline,
+		PollInterval:   p.cfg.PollInterval,
+		RetryInterval:  p.cfg.RetryInterval,
+		ResendInterval: p.cfg.RetryInterval,
+		SchemaAdapter:  schemaAdapter{batchSize: p.cfg.BatchSize},
+		OffsetsAdapter: offsetsAdapter{},
+	}, p.s.wmlog)
+	if err != nil {
+		return err
+	}
+	// The subscription outlives ctx: on shutdown the event in hand is
+	// finished and its batch committed before the subscriber closes.
+	subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	var msgs <-chan *message.Message
+	for msgs == nil {
+		msgs, err = sub.Subscribe(subCtx, Topic)
+		if err != nil {
+			p.s.log.Warn("projection cannot subscribe yet", "projection", pr.Name(), "err", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(p.cfg.RetryInterval):
+			}
+		}
+	}
+	var aborted wsql.Tx
+	for {
+		select {
+		case <-ctx.Done():
+			return sub.Close()
+		case msg, ok := <-msgs:
+			if !ok {
+				return nil
+			}
+			aborted = p.handle(pr, msg, aborted)
+		}
+	}
+}
+
+// handle applies one message and always acks it: Watermill would otherwise
+// resend a nacked message inside the same transaction, keeping the failed
+// attempt's writes. On failure the batch's transaction is rolled back
+// instead, the remaining messages of that batch are skipped, the
+// subscriber's commit fails, and the whole batch is read again later.
+func (p *Projector) handle(pr Projection, msg *message.Message, aborted wsql.Tx) wsql.Tx {
+	defer msg.Ack()
+	ctx := msg.Context()
+	wtx, ok := wsql.TxFromContext(ctx)
+	if !ok || wtx == aborted {
+		return aborted
+	}
+	ptx := wtx.(*wsql.PgxTx).Tx
+	rec, err := p.record(msg)
+	if err == nil {
+		err = p.apply(ctx, pr, ptx, rec)
+	}
+	if err != nil {
+		p.s.metrics.failures.WithLabelValues(pr.Name()).Inc()
+		p.s.metrics.failing.WithLabelValues(pr.Name()).Set(1)
+		p.setFailing(pr.Name(), fmt.Sprintf("event %d (%s): %v", rec.Position.Global, rec.Type, err))
+		p.s.log.Error("projection failed on an event; its batch will be retried",
+			"projection", pr.Name(), "position", rec.Position.Global, "type", rec.Type, "err", err)
+		_ = ptx.Rollback(context.WithoutCancel(ctx))
+		return wtx
+	}
+	p.setFailing(pr.Name(), "")
+	p.s.metrics.failing.WithLabelValues(pr.Name()).Set(0)
+	return aborted
+}
+
+func (p *Projector) apply(ctx context.Context, pr Projection, tx pgx.Tx, rec Record) error {
+	tag, err := tx.Exec(ctx, advanceCheckpointSQL, pr.Name(),
+		strconv.FormatUint(rec.Position.TransactionID, 10), rec.Position.Global)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return nil // applied before: the checkpoint is already past it
+	}
+	if err := pr.Apply(ctx, tx, rec); err != nil {
+		return err
+	}
+	p.s.metrics.applied.WithLabelValues(pr.Name()).Inc()
+	p.s.metrics.checkpoint.WithLabelValues(pr.Name()).Set(float64(rec.Position.Global))
+	p.s.metrics.lag.WithLabelValues(pr.Name()).Observe(time.Since(rec.RecordedAt).Seconds())
+	return nil
+}
+
+// record rebuilds a Record from a message of the events topic.
+func (p *Projector) record(msg *message.Message) (Record, error) {
+	md := msg.Metadata
+	var r Record
+	var err error
+	parse := func(s string) int64 {
+		v, e := strconv.ParseInt(s, 10, 64)
+		if e != nil && err == nil {
+			err = fmt.Errorf("eventstore: bad metadata %q: %w", s, e)
+		}
+		return v
+	}
+	r.Position.Global = parse(md.Get(mdPosition))
+	r.Position.TransactionID = uint64(parse(md.Get(mdTransaction)))
+	r.Version = parse(md.Get(mdVersion))
+	r.SchemaVersion = int(parse(md.Get(mdSchemaVersion)))
+	r.Type = md.Get(mdType)
+	r.Stream.Type = md.Get(mdStreamType)
+	if name := md.Get(mdStreamID); len(name) > len(r.Stream.Type) {
+		r.Stream.ID = name[len(r.Stream.Type)+1:]
+	}
+	r.EventID, _ = uuid.Parse(msg.UUID)
+	r.Payload = json.RawMessage(msg.Payload)
+	r.Metadata = Metadata{CorrelationID: md.Get(mdCorrelation), CausationID: md.Get(mdCausation), Actor: md.Get(mdActor)}
+	r.RecordedAt, _ = time.Parse(time.RFC3339Nano, md.Get(mdRecordedAt))
+	if err != nil {
+		return r, err
+	}
+	return r, p.s.decode(&r)
+}
+
+func (p *Projector) setFailing(name, why string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if why == "" {
+		delete(p.failing, name)
+	} else {
+		p.failing[name] = why
+	}
+}
+
+// Failing returns the projections stuck on an event, with the reason.
+func (p *Projector) Failing() map[string]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[string]string, len(p.failing))
+	for k, v := range p.failing {
+		out[k] = v
+	}
+	return out
+}
+
+// ErrNotCaughtUp is returned by WaitFor when the projections did not reach the
+// position in time.
+var ErrNotCaughtUp = errors.New("eventstore: read model not caught up")
+
+// WaitFor blocks until every named projection has applied the event at global
+// position pos, or ctx ends (ErrNotCaughtUp).
+func (p *Projector) WaitFor(ctx context.Context, names []string, pos int64) error {
+	if pos <= 0 || len(names) == 0 {
+		return nil
+	}
+	tick := time.NewTicker(3 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var done bool
+		err := p.s.pool.QueryRow(ctx, `SELECT count(*) = cardinality($2::text[])
+FROM events e JOIN projection_checkpoints c ON c.name = ANY($2::text[])
+WHERE e.global_position = $1 AND (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position)`,
+			pos, names).Scan(&done)
+		if err == nil && done {
+			return nil
+		}
+		if err != nil && ctx.Err() == nil && !errors.Is(translate(err), ErrUnavailable) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ErrNotCaughtUp
+		case <-tick.C:
+		}
+	}
+}
+
+// Behind returns the projections that have left an event committed more than
+// age ago unapplied.
+func (p *Projector) Behind(ctx context.Context, age time.Duration) ([]string, error) {
+	rows, err := p.s.pool.Query(ctx, `SELECT c.name FROM projection_checkpoints c
+WHERE c.name = ANY($1::text[]) AND EXISTS (
+  SELECT 1 FROM events e
+  WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+    AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND e.recorded_at < now() - $2::interval)`, p.Names(), age.String())
+	if err != nil {
+		return nil, translate(err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// Rebuild empties pr's read model and replays every event from position 0.
+// The reset and the bulk of the replay run in one transaction, so readers see
+// the old model until the new one is complete; the checkpoint row stays
+// locked meanwhile, pausing the live subscription. Events of transactions
+// still running when the replay reached them are applied afterwards in short
+// catch-up transactions, until the projection has every committed event.
+// progress, if not nil, is told how far it got.
+func (s *Store) Rebuild(ctx context.Context, pr Projection, progress func(done, total int64)) error {
+	var total, done int64
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {
+		return translate(err)
+	}
+	report := func(n int) {
+		done += int64(n)
+		if done > total {
+			total = done
+		}
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	if err := s.replay(ctx, pr, true, report); err != nil {
+		return err
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var behind bool
+		err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events e, projection_checkpoints c
+WHERE c.name = $1 AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))`, pr.Name()).Scan(&behind)
+		if err != nil {
+			return translate(err)
+		}
+		if !behind {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		if err := s.replay(ctx, pr, false, report); err != nil {
+			return err
+		}
+	}
+}
+
+// replay applies, in one transaction, the committed events after pr's
+// checkpoint (after position 0 when reset), then moves the checkpoint. Each
+// page is read under a fresh snapshot below its xmin, in commit order, so
+// no page can hold an event that sorts before the previous page's last.
+func (s *Store) replay(ctx context.Context, pr Projection, reset bool, report func(int)) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if _, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`, pr.Name()); err != nil {
+		return translate(err)
+	}
+	var (
+		at   Position
+		txid string
+	)
+	if err := tx.QueryRow(ctx, `SELECT transaction_id::text, global_position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
+		pr.Name()).Scan(&txid, &at.Global); err != nil {
+		return translate(err)
+	}
+	at.TransactionID, _ = strconv.ParseUint(txid, 10, 64)
+	if reset {
+		if err := pr.Reset(ctx, tx); err != nil {
+			return err
+		}
+		at = Position{}
+	}
+	for {
+		recs, err := s.readAll(ctx, tx, at, 2000)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		for _, r := range recs {
+			if err := pr.Apply(ctx, tx, r); err != nil {
+				return fmt.Errorf("rebuild %s at event %d: %w", pr.Name(), r.Position.Global, err)
+			}
+		}
+		at = recs[len(recs)-1].Position
+		report(len(recs))
+	}
+	if _, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now() WHERE name = $1`,
+		pr.Name(), strconv.FormatUint(at.TransactionID, 10), at.Global); err != nil {
+		return translate(err)
+	}
+	return translate(tx.Commit(ctx))
+}

@@ -1,0 +1,387 @@
+// Package eventstore is KeyLink's append-only event store on PostgreSQL.
+//
+// One table, events, holds every event once. Appends go through Watermill's
+// SQL publisher inside the caller's pgx transaction, so an event and its
+// publication commit together or not at all; projections read the same table
+// through Watermill's SQL subscriber, in commit order (see schemaAdapter).
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/keylink/keylink/domain"
+)
+
+// Stream names one aggregate's stream, e.g. {Type: "supplier", ID: "0193…"}.
+type Stream struct {
+	Type string
+	ID   string
+}
+
+// StreamOf returns the stream of an aggregate type and id.
+func StreamOf(typ string, id uuid.UUID) Stream { return Stream{Type: typ, ID: id.String()} }
+
+// Name is the stored stream id: type and id joined by a hyphen.
+func (s Stream) Name() string { return s.Type + "-" + s.ID }
+
+// ExpectedVersion is the version a stream must be at for an append to pass.
+// Non-negative values are exact; NoStream (0) means the stream must not exist.
+type ExpectedVersion int64
+
+// Special expected versions.
+const (
+	Any      ExpectedVersion = -1
+	NoStream ExpectedVersion = 0
+)
+
+// Metadata travels with every event.
+type Metadata struct {
+	CorrelationID string `json:"correlation_id,omitempty"`
+	CausationID   string `json:"causation_id,omitempty"`
+	Actor         string `json:"actor,omitempty"`
+}
+
+type metadataKey struct{}
+
+// WithMetadata returns a context whose appends record md.
+func WithMetadata(ctx context.Context, md Metadata) context.Context {
+	return context.WithValue(ctx, metadataKey{}, md)
+}
+
+func metadataFrom(ctx context.Context) Metadata {
+	md, _ := ctx.Value(metadataKey{}).(Metadata)
+	return md
+}
+
+// Position orders events by commit: first by the writing transaction's id,
+// then by global position. Projections checkpoint a Position.
+type Position struct {
+	TransactionID uint64
+	Global        int64
+}
+
+// Less reports whether p comes before q.
+func (p Position) Less(q Position) bool {
+	return p.TransactionID < q.TransactionID || p.TransactionID == q.TransactionID && p.Global < q.Global
+}
+
+// Record is one stored event.
+type Record struct {
+	Position      Position
+	EventID       uuid.UUID
+	Stream        Stream
+	Version       int64
+	Type          string
+	SchemaVersion int
+	Payload       json.RawMessage
+	Metadata      Metadata
+	RecordedAt    time.Time
+	// Event is the decoded payload, or nil when this build does not know Type.
+	Event domain.Event
+}
+
+// AppendResult says where an append left its stream.
+type AppendResult struct {
+	// Version is the stream's version after the append.
+	Version int64
+	// Position is the global position of the last event appended.
+	Position int64
+}
+
+// Config configures a Store.
+type Config struct {
+	Registry *Registry
+	Logger   *slog.Logger
+	Metrics  *Metrics
+}
+
+// Store appends and reads events. It is safe for concurrent use.
+type Store struct {
+	pool    *pgxpool.Pool
+	reg     *Registry
+	log     *slog.Logger
+	wmlog   watermill.LoggerAdapter
+	metrics *Metrics
+}
+
+// New returns a Store on pool.
+func New(pool *pgxpool.Pool, cfg Config) (*Store, error) {
+	var errs []error
+	if pool == nil {
+		errs = append(errs, errors.New("eventstore: nil pool"))
+	}
+	if cfg.Registry == nil {
+		errs = append(errs, errors.New("eventstore: nil registry"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
+	}
+	return &Store{pool: pool, reg: cfg.Registry, log: cfg.Logger,
+		wmlog: watermill.NewSlogLogger(cfg.Logger), metrics: cfg.Metrics}, nil
+}
+
+// Pool returns the connection pool, for read models that share the database.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Registry returns the event registry.
+func (s *Store) Registry() *Registry { return s.reg }
+
+// Tx is one unit of work: appends, claims and stream reads that commit
+// together. It is not safe for concurrent use.
+type Tx struct {
+	tx  pgx.Tx
+	s   *Store
+	md  Metadata
+	pub *wsql.Publisher
+	ret *returning
+}
+
+// Update runs fn in a transaction and commits it when fn returns nil. Nothing
+// fn wrote survives an error. Store errors come back translated (conflicts,
+// unavailability).
+func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	ptx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
+	ret := &returning{tx: ptx}
+	pub, err := wsql.NewPublisher(ret, wsql.PublisherConfig{SchemaAdapter: schemaAdapter{}}, s.wmlog)
+	if err != nil {
+		return err
+	}
+	t := &Tx{tx: ptx, s: s, md: metadataFrom(ctx), pub: pub, ret: ret}
+	if err := fn(ctx, t); err != nil {
+		return s.count(translate(err))
+	}
+	return s.count(translate(ptx.Commit(ctx)))
+}
+
+func (s *Store) count(err error) error {
+	if errors.Is(err, ErrVersionConflict) {
+		s.metrics.conflicts.Inc()
+	}
+	return err
+}
+
+// Append writes events to stream atomically at the expected version and
+// publishes them on Topic in the same transaction. It fails with
+// ErrVersionConflict when the stream is not at expected.
+func (s *Store) Append(ctx context.Context, stream Stream, expected ExpectedVersion, events ...domain.Event) (AppendResult, error) {
+	var res AppendResult
+	err := s.Update(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		res, err = tx.Append(ctx, stream, expected, events...)
+		return err
+	})
+	return res, err
+}
+
+// Append adds events to stream within the transaction; see Store.Append.
+func (t *Tx) Append(ctx context.Context, stream Stream, expected ExpectedVersion, events ...domain.Event) (AppendResult, error) {
+	if len(events) == 0 {
+		return AppendResult{}, errors.New("eventstore: append of no events")
+	}
+	exp := expectAny
+	if expected >= 0 {
+		exp = strconv.FormatInt(int64(expected), 10)
+	} else if expected != Any {
+		return AppendResult{}, fmt.Errorf("eventstore: bad expected version %d", expected)
+	}
+	msgs := make([]*message.Message, len(events))
+	for i, e := range events {
+		payload, err := json.Marshal(e)
+		if err != nil {
+			return AppendResult{}, fmt.Errorf("eventstore: encode %s: %w", e.EventType(), err)
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return AppendResult{}, err
+		}
+		m := message.NewMessage(id.String(), payload)
+		m.SetContext(ctx)
+		m.Metadata = message.Metadata{
+			mdStreamType: stream.Type, mdStreamID: stream.Name(), mdExpected: exp,
+			mdType: e.EventType(), mdSchemaVersion: strconv.Itoa(e.SchemaVersion()),
+			mdCorrelation: t.md.CorrelationID, mdCausation: t.md.CausationID, mdActor: t.md.Actor,
+		}
+		msgs[i] = m
+	}
+	t.ret.reset()
+	if err := t.pub.Publish(Topic, msgs...); err != nil {
+		return AppendResult{}, translate(err)
+	}
+	if len(t.ret.positions) != len(events) {
+		return AppendResult{}, fmt.Errorf("eventstore: %d events written, want %d", len(t.ret.positions), len(events))
+	}
+	t.s.metrics.appends.Add(float64(len(events)))
+	n := len(events) - 1
+	return AppendResult{Version: t.ret.versions[n], Position: t.ret.positions[n]}, nil
+}
+
+// Claim reserves value in scope for owner (a tax code for a supplier, say)
+// within the transaction. It fails with ErrClaimed when another stream holds
+// it; concurrent claimers wait for each other and exactly one wins.
+func (t *Tx) Claim(ctx context.Context, scope, value string, owner Stream) error {
+	_, err := t.tx.Exec(ctx, `INSERT INTO claims (scope, value, owner_stream) VALUES ($1, $2, $3)`,
+		scope, value, owner.Name())
+	return translate(err)
+}
+
+// Lock serialises writers of one stream until the transaction ends, so
+// commands without an expected version queue instead of failing on conflict.
+func (t *Tx) Lock(ctx context.Context, stream Stream) error {
+	_, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, stream.Name())
+	return translate(err)
+}
+
+// Exec runs a statement in the transaction, for the few stores that share the
+// command's transaction (idempotency answers).
+func (t *Tx) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := t.tx.Exec(ctx, sql, args...)
+	return translate(err)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return t.tx.QueryRow(ctx, sql, args...)
+}
+
+// ReadStream returns the events of stream in version order, within the
+// transaction.
+func (t *Tx) ReadStream(ctx context.Context, stream Stream) ([]Record, error) {
+	return t.s.readStream(ctx, t.tx, stream)
+}
+
+// ReadStream returns the events of stream in version order.
+func (s *Store) ReadStream(ctx context.Context, stream Stream) ([]Record, error) {
+	return s.readStream(ctx, s.pool, stream)
+}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+const recordColumns = `global_position, transaction_id::text, event_id, stream_type, stream_id, version,
+	type, schema_version, payload, metadata, recorded_at`
+
+func (s *Store) readStream(ctx context.Context, q querier, stream Stream) ([]Record, error) {
+	rows, err := q.Query(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = $1 ORDER BY version`, stream.Name())
+	if err != nil {
+		return nil, translate(err)
+	}
+	return s.scanRecords(rows)
+}
+
+// ReadAll returns up to limit committed events after position from, in commit
+// order. Only events of transactions older than every running one are
+// returned, so a later call never finds an event before the last one seen.
+func (s *Store) ReadAll(ctx context.Context, from Position, limit int) ([]Record, error) {
+	return s.readAll(ctx, s.pool, from, limit)
+}
+
+func (s *Store) readAll(ctx context.Context, q querier, from Position, limit int) ([]Record, error) {
+	rows, err := q.Query(ctx, `SELECT `+recordColumns+` FROM events
+WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id, global_position LIMIT $3`,
+		strconv.FormatUint(from.TransactionID, 10), from.Global, limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return s.scanRecords(rows)
+}
+
+func (s *Store) scanRecords(rows pgx.Rows) ([]Record, error) {
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var (
+			r    Record
+			txid string
+			md   []byte
+		)
+		if err := rows.Scan(&r.Position.Global, &txid, &r.EventID, &r.Stream.Type, &r.Stream.ID, &r.Version,
+			&r.Type, &r.SchemaVersion, &r.Payload, &md, &r.RecordedAt); err != nil {
+			return nil, translate(err)
+		}
+		r.Stream.ID = r.Stream.ID[len(r.Stream.Type)+1:]
+		r.Position.TransactionID, _ = strconv.ParseUint(txid, 10, 64)
+		_ = json.Unmarshal(md, &r.Metadata)
+		if err := s.decode(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// decode fills r.Event; unknown event types are left nil for the caller to
+// skip, so an old binary can still read a newer store.
+func (s *Store) decode(r *Record) error {
+	e, err := s.reg.Decode(r.Type, r.SchemaVersion, r.Payload)
+	if errors.Is(err, ErrUnknownEvent) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.Event = e
+	return nil
+}
+
+// returning executes Watermill's INSERT and keeps what its RETURNING clause
+// gave back: the positions and versions of the events just written.
+type returning struct {
+	tx        pgx.Tx
+	positions []int64
+	versions  []int64
+}
+
+var _ wsql.ContextExecutor = (*returning)(nil)
+
+func (r *returning) reset() { r.positions, r.versions = r.positions[:0], r.versions[:0] }
+
+func (r *returning) ExecContext(ctx context.Context, query string, args ...any) (wsql.Result, error) {
+	rows, err := r.tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pos, ver int64
+		if err := rows.Scan(&pos, &ver); err != nil {
+			return nil, err
+		}
+		r.positions = append(r.positions, pos)
+		r.versions = append(r.versions, ver)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return wsql.PgxResult{}, nil
+}
+
+func (r *returning) QueryContext(ctx context.Context, query string, args ...any) (wsql.Rows, error) {
+	rows, err := r.tx.Query(ctx, query, args...)
+	return wsql.PgxRows{Rows: rows}, err
+}
