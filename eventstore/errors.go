@@ -20,6 +20,8 @@ var (
 	ErrDuplicateEvent = fmt.Errorf("%w: duplicate event id", domain.ErrConflict)
 	// ErrClaimed: a uniqueness reservation is held by another stream.
 	ErrClaimed = fmt.Errorf("%w: already taken", domain.ErrConflict)
+	// ErrKeyTaken: an idempotency key was stored by a concurrent request.
+	ErrKeyTaken = fmt.Errorf("%w: idempotency key taken", domain.ErrConflict)
 	// ErrStreamNotFound: the stream has no events.
 	ErrStreamNotFound = fmt.Errorf("%w: stream", domain.ErrNotFound)
 	// ErrUnknownEvent: the registry does not know the stored event type.
@@ -28,7 +30,11 @@ var (
 	ErrUnavailable = errors.New("eventstore: database unavailable")
 )
 
-// translate maps PostgreSQL errors to the store's errors.
+// Translate maps PostgreSQL errors to the store's errors: constraint
+// violations to conflicts, lost connections to ErrUnavailable. Read models
+// use it for their queries too.
+func Translate(err error) error { return translate(err) }
+
 func translate(err error) error {
 	if err == nil {
 		return nil
@@ -44,6 +50,8 @@ func translate(err error) error {
 			return ErrDuplicateEvent
 		case pg.Code == "23505" && pg.ConstraintName == "claims_pkey":
 			return ErrClaimed
+		case pg.Code == "23505" && pg.ConstraintName == "idempotency_keys_pkey":
+			return ErrKeyTaken
 		case pg.Code == "57P01", pg.Code == "57P02", pg.Code == "57P03", pg.Code[:2] == "08":
 			return fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}

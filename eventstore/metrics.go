@@ -1,6 +1,11 @@
 package eventstore
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // Metrics are the store's Prometheus instruments.
 type Metrics struct {
@@ -38,4 +43,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.checkpoint, m.failing)
 	}
 	return m
+}
+
+// OldestTransactionAge returns how long the oldest open write transaction in
+// the cluster has been running. While it runs, no projection reads past it.
+func (s *Store) OldestTransactionAge(ctx context.Context) (time.Duration, error) {
+	var secs float64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM max(now() - xact_start)), 0)::float8
+FROM pg_stat_activity WHERE backend_xid IS NOT NULL`).Scan(&secs)
+	return time.Duration(secs * float64(time.Second)), translate(err)
 }

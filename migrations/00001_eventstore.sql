@@ -72,7 +72,7 @@ CREATE TABLE idempotency_keys (
     key          text        NOT NULL,
     request_hash bytea       NOT NULL,
     status       int         NOT NULL,
-    body         jsonb       NOT NULL,
+    body         bytea       NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (principal, key)
 );

@@ -1,0 +1,211 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/domain/account"
+	"github.com/keylink/keylink/domain/buyer"
+	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/eventstore"
+)
+
+type signupRequest struct {
+	Role         string          `json:"role"`
+	Email        string          `json:"email"`
+	Password     string          `json:"password"`
+	Organisation json.RawMessage `json:"organisation"`
+}
+
+type signupAnswer struct {
+	OrganisationID uuid.UUID `json:"organisation_id"`
+	Token          string    `json:"token"`
+	Position       int64     `json:"position"`
+}
+
+// Claim scopes: uniqueness reservations taken in the command's transaction.
+const (
+	claimEmail   = "email"
+	claimTaxCode = "tax_code"
+)
+
+// signup creates a supplier or buyer firm and its first user, in one
+// transaction with the e-mail (and tax code) reservations and the token.
+func (s *Server) signup(c echo.Context) error {
+	var req signupRequest
+	raw, err := bind(c, &req)
+	if err != nil {
+		return err
+	}
+	orgID, accID := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	var (
+		p   domain.Problems
+		org aggregate
+		st  eventstore.Stream
+		tax string
+	)
+	role := account.Role(req.Role)
+	p.Check(role.Valid(), "role", `must be "supplier" or "buyer"`)
+	p.Check(domain.ValidEmail(account.NormalizeEmail(req.Email)), "email", "must be an e-mail address")
+	p.Merge("", account.CheckPassword(req.Password))
+	if len(req.Organisation) == 0 || string(req.Organisation) == "null" {
+		p.Add("organisation", "is required")
+	} else if role.Valid() {
+		org, st, tax, err = newOrganisation(role, orgID, req.Organisation)
+		p.Merge("organisation", err)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	hash, err := hashPassword(req.Password)
+	if err != nil {
+		return err
+	}
+	acc, err := account.Register(accID, account.Registration{Email: req.Email, PasswordHash: hash, Role: role, OrganisationID: orgID})
+	if err != nil {
+		return err
+	}
+	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		accStream := eventstore.StreamOf(account.StreamType, accID)
+		if err := tx.Claim(ctx, claimEmail, acc.Email(), accStream); err != nil {
+			return nil, claimed(err, "email", "an account with this e-mail exists")
+		}
+		if tax != "" {
+			if err := tx.Claim(ctx, claimTaxCode, tax, st); err != nil {
+				return nil, claimed(err, "organisation.tax_code", "a supplier with this tax code is registered")
+			}
+		}
+		if _, err := create(ctx, tx, st, org); err != nil {
+			return nil, err
+		}
+		res, err := create(ctx, tx, accStream, acc)
+		if err != nil {
+			return nil, err
+		}
+		token, err := IssueToken(ctx, tx, Principal{Role: string(role), OrganisationID: orgID, AccountID: accID}, TokenTTL)
+		if err != nil {
+			return nil, err
+		}
+		return signupAnswer{OrganisationID: orgID, Token: token, Position: res.Position}, nil
+	})
+}
+
+// newOrganisation decodes and registers the firm of a sign-up.
+func newOrganisation(role account.Role, id uuid.UUID, raw json.RawMessage) (aggregate, eventstore.Stream, string, error) {
+	if role == account.RoleSupplier {
+		var in supplier.Registration
+		if err := decodeJSON(raw, &in); err != nil {
+			return nil, eventstore.Stream{}, "", err
+		}
+		sup, err := supplier.Register(id, in)
+		if err != nil {
+			return nil, eventstore.Stream{}, "", err
+		}
+		return sup, eventstore.StreamOf(supplier.StreamType, id), sup.TaxCode(), nil
+	}
+	var in buyer.Registration
+	if err := decodeJSON(raw, &in); err != nil {
+		return nil, eventstore.Stream{}, "", err
+	}
+	b, err := buyer.Register(id, in)
+	if err != nil {
+		return nil, eventstore.Stream{}, "", err
+	}
+	return b, eventstore.StreamOf(buyer.StreamType, id), "", nil
+}
+
+// claimed turns a lost uniqueness reservation into a 409 naming the field.
+func claimed(err error, field, msg string) error {
+	if errors.Is(err, eventstore.ErrClaimed) {
+		return domain.Errorf(domain.ErrConflict, "%s: %s", field, msg)
+	}
+	return err
+}
+
+type sessionRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type sessionAnswer struct {
+	Token          string    `json:"token"`
+	Role           string    `json:"role"`
+	OrganisationID uuid.UUID `json:"organisation_id"`
+}
+
+var errBadCredentials = errors.Join(errUnauthorized, errors.New("wrong e-mail or password"))
+
+// login checks the password against the account stream found through the
+// e-mail reservation, so it works the moment sign-up answered. An unknown
+// e-mail costs the same hashing as a wrong password and gets the same 401.
+func (s *Server) login(c echo.Context) error {
+	var req sessionRequest
+	if _, err := bind(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	acc, err := s.accountByEmail(ctx, account.NormalizeEmail(req.Email))
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	if acc == nil {
+		checkPassword(dummyHash, req.Password)
+		return errBadCredentials
+	}
+	if !checkPassword(acc.PasswordHash(), req.Password) {
+		return errBadCredentials
+	}
+	p := Principal{Role: string(acc.Role()), OrganisationID: acc.OrganisationID(), AccountID: acc.ID()}
+	token, err := IssueToken(ctx, poolExec{s}, p, TokenTTL)
+	if err != nil {
+		return unavailable(err)
+	}
+	return c.JSON(http.StatusCreated, sessionAnswer{Token: token, Role: p.Role, OrganisationID: p.OrganisationID})
+}
+
+func (s *Server) accountByEmail(ctx context.Context, email string) (*account.Account, error) {
+	var owner string
+	err := s.pool.QueryRow(ctx, `SELECT owner_stream FROM claims WHERE scope = $1 AND value = $2`, claimEmail, email).Scan(&owner)
+	if err != nil {
+		if errors.Is(unavailable(err), eventstore.ErrUnavailable) {
+			return nil, unavailable(err)
+		}
+		return nil, domain.Errorf(domain.ErrNotFound, "no account")
+	}
+	id, err := uuid.Parse(owner[len(account.StreamType)+1:])
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.store.ReadStream(ctx, eventstore.StreamOf(account.StreamType, id))
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	acc := &account.Account{}
+	for _, r := range recs {
+		acc.Apply(r.Event)
+	}
+	return acc, nil
+}
+
+// logout revokes the caller's token.
+func (s *Server) logout(c echo.Context) error {
+	h, _ := c.Get("token_hash").([]byte)
+	if _, err := s.pool.Exec(c.Request().Context(), `UPDATE tokens SET revoked_at = now() WHERE token_hash = $1`, h); err != nil {
+		return unavailable(err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// poolExec adapts the pool to Execer.
+type poolExec struct{ s *Server }
+
+func (p poolExec) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := p.s.pool.Exec(ctx, sql, args...)
+	return err
+}

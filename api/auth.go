@@ -1,0 +1,191 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/keylink/keylink/domain"
+)
+
+// Roles of the contract.
+const (
+	RoleOrganiser = "organiser"
+	RoleSupplier  = "supplier"
+	RoleBuyer     = "buyer"
+)
+
+// Principal is who a bearer token speaks for.
+type Principal struct {
+	Role           string
+	OrganisationID uuid.UUID // zero for organisers
+	AccountID      uuid.UUID // zero for organiser tokens
+	Name           string
+}
+
+// String identifies the principal in event metadata and idempotency keys.
+func (p Principal) String() string {
+	switch {
+	case p.AccountID != uuid.Nil:
+		return p.Role + ":" + p.AccountID.String()
+	case p.OrganisationID != uuid.Nil:
+		return p.Role + ":" + p.OrganisationID.String()
+	default:
+		return p.Role + ":" + p.Name
+	}
+}
+
+// mayActFor reports whether p may write for organisation org.
+func (p Principal) mayActFor(org uuid.UUID) bool {
+	return p.Role == RoleOrganiser || p.OrganisationID == org
+}
+
+// tokenPrefix makes tokens recognisable in logs and secret scanners.
+const tokenPrefix = "kl_"
+
+// TokenTTL is how long sign-up and login tokens live.
+const TokenTTL = 30 * 24 * time.Hour
+
+// Execer runs statements; a pool or a transaction.
+type Execer interface {
+	Exec(ctx context.Context, sql string, args ...any) error
+}
+
+// IssueToken creates a token for p that expires after ttl, stores its hash
+// through db and returns the token. The token is shown once and never stored.
+func IssueToken(ctx context.Context, db Execer, p Principal, ttl time.Duration) (string, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	var org, acc any
+	if p.OrganisationID != uuid.Nil {
+		org = p.OrganisationID
+	}
+	if p.AccountID != uuid.Nil {
+		acc = p.AccountID
+	}
+	h := hashToken(token)
+	err := db.Exec(ctx, `INSERT INTO tokens (token_hash, role, organisation_id, account_id, name, expires_at)
+VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`, h[:], p.Role, org, acc, p.Name, fmt.Sprintf("%d seconds", int64(ttl.Seconds())))
+	return token, err
+}
+
+func hashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+type principalKey struct{}
+
+// authenticate resolves the bearer token. The lookup is by the token's
+// SHA-256, so no comparison of secrets happens in Go.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
+			return errUnauthorized
+		}
+		sum := hashToken(token)
+		var (
+			p        Principal
+			org, acc *uuid.UUID
+		)
+		err := s.pool.QueryRow(c.Request().Context(), `SELECT role, organisation_id, account_id, name FROM tokens
+WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`, sum[:]).Scan(&p.Role, &org, &acc, &p.Name)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return unavailable(err)
+		}
+		if org != nil {
+			p.OrganisationID = *org
+		}
+		if acc != nil {
+			p.AccountID = *acc
+		}
+		c.Set("principal", p)
+		c.Set("token_hash", sum[:])
+		return next(c)
+	}
+}
+
+func principal(c echo.Context) Principal {
+	p, _ := c.Get("principal").(Principal)
+	return p
+}
+
+// requireOrganiser answers 403 to anyone but an organiser.
+func requireOrganiser(c echo.Context) error {
+	if principal(c).Role != RoleOrganiser {
+		return domain.Errorf(domain.ErrForbidden, "only organisers may do this")
+	}
+	return nil
+}
+
+// requireActFor answers 403 unless the caller may write for org.
+func requireActFor(c echo.Context, org uuid.UUID) error {
+	if !principal(c).mayActFor(org) {
+		return domain.Errorf(domain.ErrForbidden, "this token may not act for organisation %s", org)
+	}
+	return nil
+}
+
+// Password hashing: argon2id with OWASP's minimum parameters (19 MiB, 2
+// passes, 1 lane), stored in the PHC string format.
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+func hashPassword(pw string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// checkPassword compares in constant time. A malformed hash never matches.
+func checkPassword(hash, pw string) bool {
+	var (
+		v, m, t uint32
+		p       uint8
+	)
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m > 1<<20 || t > 10 || p == 0 {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	key, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(key) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(key)))
+	return subtle.ConstantTimeCompare(got, key) == 1
+}
+
+// dummyHash is checked when an e-mail is unknown, so that a login takes as
+// long for an unknown e-mail as for a wrong password.
+var dummyHash, _ = hashPassword("not a real password, only for timing")

@@ -1,0 +1,193 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/eventstore"
+)
+
+// answer is the contract's reply to an accepted command.
+type answer struct {
+	ID       uuid.UUID `json:"id"`
+	Version  int64     `json:"version"`
+	Position int64     `json:"position"`
+}
+
+// versioned is implemented by answers that carry a stream version (ETag).
+type versioned interface{ streamVersion() int64 }
+
+func (a answer) streamVersion() int64 { return a.Version }
+
+// aggregate is what the command pipeline needs of an aggregate.
+type aggregate interface {
+	Apply(domain.Event)
+	Changes() []domain.Event
+	Loaded(version int64)
+	Version() int64
+}
+
+// change loads the aggregate of stream into agg, checks If-Match, lets decide
+// record events and appends them at the loaded version. A per-stream lock
+// queues concurrent writers, so commands without If-Match never fail on a
+// version conflict; with If-Match a stale version is a 412 and writes nothing.
+func change[A aggregate](ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, expected *int64,
+	agg A, decide func(A) error) (eventstore.AppendResult, error) {
+	if err := tx.Lock(ctx, stream); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	recs, err := tx.ReadStream(ctx, stream)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if len(recs) == 0 {
+		return eventstore.AppendResult{}, domain.Errorf(domain.ErrNotFound, "no such %s", stream.Type)
+	}
+	for _, r := range recs {
+		if r.Event != nil {
+			agg.Apply(r.Event)
+		}
+	}
+	last := recs[len(recs)-1]
+	agg.Loaded(last.Version)
+	if expected != nil && *expected != last.Version {
+		return eventstore.AppendResult{}, fmt.Errorf("%w: stream is at version %d", errPreconditionFailed, last.Version)
+	}
+	if err := decide(agg); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	changes := agg.Changes()
+	if len(changes) == 0 {
+		return eventstore.AppendResult{Version: last.Version, Position: last.Position.Global}, nil
+	}
+	return tx.Append(ctx, stream, eventstore.ExpectedVersion(last.Version), changes...)
+}
+
+// create appends the first events of a new stream.
+func create(ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, agg aggregate) (eventstore.AppendResult, error) {
+	return tx.Append(ctx, stream, eventstore.NoStream, agg.Changes()...)
+}
+
+// command runs one write request: the Idempotency-Key check, the unit of
+// work in one transaction (which also stores the answer under the key), and
+// the reply with its ETag. A repeated key with the same body replays the
+// first answer; with another body it is a 422.
+func (s *Server) command(c echo.Context, status int, raw []byte,
+	work func(ctx context.Context, tx *eventstore.Tx) (any, error)) error {
+	ctx := eventstore.WithMetadata(c.Request().Context(), eventstore.Metadata{
+		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Actor:         principal(c).String(),
+	})
+	key := c.Request().Header.Get("Idempotency-Key")
+	if err := validKey(key); err != nil {
+		return err
+	}
+	who := principal(c).String()
+	if who == ":" { // unauthenticated endpoints key by the body alone
+		who = "anonymous"
+	}
+	sum := sha256.Sum256(append([]byte(c.Request().Method+" "+c.Request().URL.Path+"\n"), raw...))
+	if key != "" {
+		if done, err := s.replay(c, who, key, sum[:]); done || err != nil {
+			return err
+		}
+	}
+	var (
+		out  any
+		body []byte
+	)
+	err := s.store.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
+		var err error
+		if out, err = work(ctx, tx); err != nil {
+			return err
+		}
+		if body, err = json.Marshal(out); err != nil {
+			return err
+		}
+		if key == "" {
+			return nil
+		}
+		return tx.Exec(ctx, `INSERT INTO idempotency_keys (principal, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)`,
+			who, key, sum[:], status, body)
+	})
+	if err != nil && key != "" && isDuplicateKey(err) {
+		// A concurrent request with the same key won; answer as it did.
+		if done, rerr := s.replay(c, who, key, sum[:]); done || rerr != nil {
+			return rerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return s.reply(c, status, out, body)
+}
+
+func (s *Server) reply(c echo.Context, status int, out any, body []byte) error {
+	if v, ok := out.(versioned); ok {
+		c.Response().Header().Set("ETag", strconv.Quote(strconv.FormatInt(v.streamVersion(), 10)))
+	} else if v := versionOf(body); v > 0 {
+		c.Response().Header().Set("ETag", strconv.Quote(strconv.FormatInt(v, 10)))
+	}
+	return c.JSONBlob(status, body)
+}
+
+func versionOf(body []byte) int64 {
+	var v struct {
+		Version int64 `json:"version"`
+	}
+	_ = json.Unmarshal(body, &v)
+	return v.Version
+}
+
+// replay answers from a stored idempotent reply; done is false when the key
+// is new.
+func (s *Server) replay(c echo.Context, who, key string, sum []byte) (done bool, err error) {
+	var (
+		hash   []byte
+		status int
+		body   []byte
+	)
+	err = s.pool.QueryRow(c.Request().Context(), `SELECT request_hash, status, body FROM idempotency_keys WHERE principal = $1 AND key = $2`,
+		who, key).Scan(&hash, &status, &body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return true, unavailable(err)
+	}
+	if !bytes.Equal(hash, sum) {
+		return true, errIdempotencyMismatch
+	}
+	c.Response().Header().Set("Idempotent-Replayed", "true")
+	return true, s.reply(c, status, nil, body)
+}
+
+func validKey(key string) error {
+	if len(key) > 200 {
+		return invalid("Idempotency-Key", "must be at most 200 characters")
+	}
+	for _, r := range key {
+		if r > unicode.MaxASCII || !unicode.IsPrint(r) {
+			return invalid("Idempotency-Key", "must be printable ASCII")
+		}
+	}
+	return nil
+}
+
+func isDuplicateKey(err error) bool { return errors.Is(err, eventstore.ErrKeyTaken) }
+
+// created is a helper for handlers that answer 201 with an answer.
+func created(id uuid.UUID, res eventstore.AppendResult) answer {
+	return answer{ID: id, Version: res.Version, Position: res.Position}
+}

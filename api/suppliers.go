@@ -1,0 +1,123 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/eventstore"
+)
+
+func supplierStream(id uuid.UUID) eventstore.Stream { return eventstore.StreamOf(supplier.StreamType, id) }
+
+// registerSupplier: POST /v1/suppliers (organiser). The tax code is reserved
+// in the same transaction, so two registrations of one code cannot both win.
+func (s *Server) registerSupplier(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	var in supplier.Registration
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	id := uuid.Must(uuid.NewV7())
+	sup, err := supplier.Register(id, in)
+	if err != nil {
+		return err
+	}
+	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		if err := tx.Claim(ctx, claimTaxCode, sup.TaxCode(), supplierStream(id)); err != nil {
+			return nil, claimed(err, "tax_code", "a supplier with this tax code is registered")
+		}
+		res, err := create(ctx, tx, supplierStream(id), sup)
+		return created(id, res), err
+	})
+}
+
+// changeSupplier runs decide on supplier {id} for a caller allowed to act
+// for it, answering with answerID.
+func (s *Server) changeSupplier(c echo.Context, status int, raw []byte, answerID func(supplierID uuid.UUID) uuid.UUID,
+	decide func(*supplier.Supplier) error) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := requireActFor(c, id); err != nil {
+		return err
+	}
+	expected, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		res, err := change(ctx, tx, supplierStream(id), expected, &supplier.Supplier{}, decide)
+		return created(answerID(id), res), err
+	})
+}
+
+func same(id uuid.UUID) uuid.UUID { return id }
+
+// reviseSupplier: PUT /v1/suppliers/{id} replaces the profile.
+func (s *Server) reviseSupplier(c echo.Context) error {
+	var in supplier.Registration
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	return s.changeSupplier(c, http.StatusOK, raw, same, func(sup *supplier.Supplier) error { return sup.ReviseProfile(in) })
+}
+
+// declareCapability: POST /v1/suppliers/{id}/capabilities.
+func (s *Server) declareCapability(c echo.Context) error {
+	var in supplier.Capability
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	cid := uuid.Must(uuid.NewV7())
+	return s.changeSupplier(c, http.StatusCreated, raw, func(uuid.UUID) uuid.UUID { return cid },
+		func(sup *supplier.Supplier) error { return sup.DeclareCapability(cid, in) })
+}
+
+// reviseCapability: PUT /v1/suppliers/{id}/capabilities/{cid}.
+func (s *Server) reviseCapability(c echo.Context) error {
+	cid, err := pathID(c, "cid")
+	if err != nil {
+		return err
+	}
+	var in supplier.Capability
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	return s.changeSupplier(c, http.StatusOK, raw, func(uuid.UUID) uuid.UUID { return cid },
+		func(sup *supplier.Supplier) error { return sup.ReviseCapability(cid, in) })
+}
+
+// withdrawCapability: DELETE /v1/suppliers/{id}/capabilities/{cid}.
+func (s *Server) withdrawCapability(c echo.Context) error {
+	cid, err := pathID(c, "cid")
+	if err != nil {
+		return err
+	}
+	return s.changeSupplier(c, http.StatusOK, nil, func(uuid.UUID) uuid.UUID { return cid },
+		func(sup *supplier.Supplier) error { return sup.WithdrawCapability(cid) })
+}
+
+// recogniseKeyProduct: POST /v1/suppliers/{id}/key-products (organiser).
+func (s *Server) recogniseKeyProduct(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	var in supplier.KeyProduct
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	return s.changeSupplier(c, http.StatusCreated, raw, same,
+		func(sup *supplier.Supplier) error { return sup.RecogniseKeyProduct(in) })
+}

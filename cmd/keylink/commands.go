@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/keylink/keylink/api"
+)
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	if err := parse(fs, "Usage: keylink migrate\n\nApplies pending migrations to DATABASE_URL and exits.\n", args, stdout); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	pool, err := connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return migrate(ctx, pool, cfg.logger())
+}
+
+func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const help = "Usage: keylink token issue --role organiser --name NAME [--ttl 8760h]\n\nPrints a new organiser token alone on stdout.\n"
+	if len(args) == 0 || (args[0] != "issue" && args[0] != "-h" && args[0] != "--help") {
+		return fmt.Errorf("%w: expected 'keylink token issue --role organiser --name NAME'", errUsage)
+	}
+	if args[0] == "issue" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("token issue", flag.ContinueOnError)
+	role := fs.String("role", "", "role of the token: organiser")
+	name := fs.String("name", "", "who the token is for (shown in event metadata)")
+	ttl := fs.Duration("ttl", 365*24*time.Hour, "how long the token is valid")
+	if err := parse(fs, help, args, stdout); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	case *role != api.RoleOrganiser:
+		return fmt.Errorf("%w: --role must be organiser (firms get tokens by signing up)", errUsage)
+	case strings.TrimSpace(*name) == "" || len(*name) > 200:
+		return fmt.Errorf("%w: --name is required (at most 200 characters)", errUsage)
+	case *ttl <= 0:
+		return fmt.Errorf("%w: --ttl must be positive", errUsage)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	pool, err := connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := migrate(ctx, pool, slog.New(slog.DiscardHandler)); err != nil {
+		return err
+	}
+	token, err := api.IssueToken(ctx, poolExec{pool}, api.Principal{Role: api.RoleOrganiser, Name: strings.TrimSpace(*name)}, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// poolExec adapts a pool to api.Execer.
+type poolExec struct{ pool *pgxpool.Pool }
+
+func (p poolExec) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := p.pool.Exec(ctx, sql, args...)
+	return err
+}
+
+func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return fmt.Errorf("%w: not implemented yet", errUsage)
+}
+
+func cmdProjections(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	_ = prometheus.NewRegistry
+	return fmt.Errorf("%w: not implemented yet", errUsage)
+}

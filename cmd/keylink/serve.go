@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/keylink/keylink/api"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := parse(fs, "Usage: keylink serve\n\nServes the API on KEYLINK_ADDR and runs the projections; applies pending migrations first.\n", args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := cfg.logger()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sys, err := wire(ctx, cfg, log, reg)
+	if err != nil {
+		return err
+	}
+	defer sys.pool.Close()
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "keylink_oldest_transaction_age_seconds",
+		Help: "Age of the oldest open write transaction in the cluster; while it is open no projection advances past it.",
+	}, func() float64 {
+		c, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		age, _ := sys.store.OldestTransactionAge(c)
+		return age.Seconds()
+	}))
+
+	srv, err := api.New(api.Config{Store: sys.store, Projector: sys.projector, Logger: log, Gatherer: reg, Registerer: reg})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+
+	projCtx, stopProjections := context.WithCancel(context.WithoutCancel(ctx))
+	projDone := make(chan error, 1)
+	go func() { projDone <- sys.projector.Run(projCtx) }()
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String())
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		stopProjections()
+		return err
+	}
+	log.Info("shutting down: finishing in-flight requests and projection batches")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = httpSrv.Shutdown(shutCtx)
+	stopProjections()
+	if perr := <-projDone; perr != nil {
+		err = errors.Join(err, perr)
+	}
+	log.Info("stopped")
+	return err
+}

@@ -1,0 +1,28 @@
+// Package projections turns events into the read models behind the GET
+// endpoints. Each read model is one type with an Apply method that switches
+// on the event, registered with the eventstore Projector; its tables are
+// written only inside the projector's transaction.
+package projections
+
+import (
+	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/domain/account"
+	"github.com/keylink/keylink/domain/buyer"
+	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/eventstore"
+)
+
+// Events lists every event type the system stores, for the codec registry.
+func Events() []domain.Event {
+	var all []domain.Event
+	all = append(all, supplier.Events()...)
+	all = append(all, buyer.Events()...)
+	all = append(all, account.Events()...)
+	return all
+}
+
+// Registry returns a codec registry holding Events.
+func Registry() (*eventstore.Registry, error) { return eventstore.NewRegistry(Events()...) }
+
+// All returns every live projection.
+func All() []eventstore.Projection { return nil }
