@@ -164,7 +164,7 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx)
 		return translate(err)
 	}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
-	ret := &returning{tx: ptx}
+	ret := &returning{q: ptx}
 	pub, err := wsql.NewPublisher(ret, wsql.PublisherConfig{SchemaAdapter: schemaAdapter{}}, s.wmlog)
 	if err != nil {
 		return err
@@ -184,16 +184,18 @@ func (s *Store) count(err error) error {
 }
 
 // Append writes events to stream atomically at the expected version and
-// publishes them on Topic in the same transaction. It fails with
-// ErrVersionConflict when the stream is not at expected.
+// publishes them on Topic. It fails with ErrVersionConflict when the stream
+// is not at expected. The events go in one INSERT statement, atomic on its
+// own, so a lone append needs no explicit transaction: one round trip.
 func (s *Store) Append(ctx context.Context, stream Stream, expected ExpectedVersion, events ...domain.Event) (AppendResult, error) {
-	var res AppendResult
-	err := s.Update(ctx, func(ctx context.Context, tx *Tx) error {
-		var err error
-		res, err = tx.Append(ctx, stream, expected, events...)
-		return err
-	})
-	return res, err
+	ret := &returning{q: s.pool}
+	pub, err := wsql.NewPublisher(ret, wsql.PublisherConfig{SchemaAdapter: schemaAdapter{}}, s.wmlog)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	t := &Tx{s: s, md: metadataFrom(ctx), pub: pub, ret: ret}
+	res, err := t.Append(ctx, stream, expected, events...)
+	return res, s.count(err)
 }
 
 // Append adds events to stream within the transaction; see Store.Append.
@@ -349,10 +351,11 @@ func (s *Store) decode(r *Record) error {
 	return nil
 }
 
-// returning executes Watermill's INSERT and keeps what its RETURNING clause
-// gave back: the positions and versions of the events just written.
+// returning executes Watermill's INSERT, in a transaction or on the pool, and
+// keeps what its RETURNING clause gave back: the positions and versions of the
+// events just written.
 type returning struct {
-	tx        pgx.Tx
+	q         querier
 	positions []int64
 	versions  []int64
 }
@@ -362,7 +365,7 @@ var _ wsql.ContextExecutor = (*returning)(nil)
 func (r *returning) reset() { r.positions, r.versions = r.positions[:0], r.versions[:0] }
 
 func (r *returning) ExecContext(ctx context.Context, query string, args ...any) (wsql.Result, error) {
-	rows, err := r.tx.Query(ctx, query, args...)
+	rows, err := r.q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -382,6 +385,6 @@ func (r *returning) ExecContext(ctx context.Context, query string, args ...any) 
 }
 
 func (r *returning) QueryContext(ctx context.Context, query string, args ...any) (wsql.Rows, error) {
-	rows, err := r.tx.Query(ctx, query, args...)
+	rows, err := r.q.Query(ctx, query, args...)
 	return wsql.PgxRows{Rows: rows}, err
 }
