@@ -1,0 +1,242 @@
+package matching
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// foldTable maps lower-case letters with diacritics to their base letter: all
+// of Vietnamese, plus the Western European letters found in buyer names.
+var foldTable = func() map[rune]rune {
+	groups := map[rune]string{
+		'a': "àáảãạăằắẳẵặâầấẩẫậäåā",
+		'e': "èéẻẽẹêềếểễệëē",
+		'i': "ìíỉĩịïîī",
+		'o': "òóỏõọôồốổỗộơờớởỡợöøō",
+		'u': "ùúủũụưừứửữựüûū",
+		'y': "ỳýỷỹỵÿ",
+		'd': "đ",
+		'c': "ç",
+		'n': "ñ",
+	}
+	t := make(map[rune]rune)
+	for base, letters := range groups {
+		for _, r := range letters {
+			t[r] = base
+		}
+	}
+	return t
+}()
+
+// Fold lower-cases s and strips Vietnamese diacritics, so "Rạng Đông" and
+// "rang dong" compare equal ("cơ khí" -> "co khi"; đ/Đ -> d). Combining marks
+// of decomposed input are dropped too. Invalid UTF-8 bytes become U+FFFD, so
+// the result is always valid UTF-8, and Fold(Fold(s)) == Fold(s).
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if base, ok := foldTable[r]; ok {
+			r = base
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// stopWords are folded words that carry no product meaning: English and
+// Vietnamese function words and the boilerplate of procurement texts.
+var stopWords = setOf(strings.Fields(`
+	a an and are as at be by for from in into is it of on or our per the their
+	these this to up via with we all any each other etc incl including also own
+	than more most new use used using based type types can will who which that
+	include includes through partner partners well plus over under
+	need needed needs require required requirement requirements looking seek
+	want wanted supply supplies supplier suppliers supplied product products
+	production produce manufacture manufactured manufacturing manufacturer made
+	make maker custom customer customers high quality standard standards
+	month monthly year per vietnam vietnamese hanoi local localisation
+	localization service services solution solutions company factories
+	capacity volume order orders mm kg pcs ton tonne
+	va cua cho cac nhung la voi tu theo trong tren mot duoc san xuat cong ty
+`))
+
+// canonical maps spelling variants to one form after plural stripping.
+var canonical = map[string]string{
+	"mould": "mold", "moulding": "molding", "moulded": "molded",
+	"aluminium": "aluminum", "colour": "color", "fibre": "fiber",
+	"tyre": "tire", "grey": "gray", "metre": "meter", "centre": "center",
+	"anodised": "anodized", "anodising": "anodizing",
+	"galvanised": "galvanized", "galvanising": "galvanizing",
+	"vulcanised": "vulcanized", "vulcanising": "vulcanizing",
+	"personalisation": "personalization", "sulphur": "sulfur",
+}
+
+func setOf(ws []string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// glossary translates folded Vietnamese trade phrases into the English words
+// buyers use, so "sơn tĩnh điện" meets "powder coating". Many suppliers
+// describe themselves in Vietnamese while FDI buyers write in English. Only
+// unambiguous phrases are listed: single syllables such as "gom" (gốm, gồm)
+// or "han" (hàn, Hàn Quốc) fold onto common words and are left out.
+var glossary = map[string]string{
+	"co khi": "mechanical", "chinh xac": "precision", "gia cong": "machining",
+	"tien cnc": "cnc turning", "phay cnc": "cnc milling", "phay": "milling",
+	"khuon mau": "mold", "khuon": "mold", "ep nhua": "injection molding",
+	"nhua": "plastic", "dap kim loai": "metal stamping", "han diem": "spot welding",
+	"han robot": "robotic welding", "han mig": "mig welding",
+	"son tinh dien": "powder coating", "ma kem": "galvanized", "cat laser": "laser cutting",
+	"chan cnc": "cnc bending", "vo tu": "enclosure", "tu dien": "electrical cabinet",
+	"thep": "steel", "inox": "stainless steel", "nhom dinh hinh": "aluminum profile",
+	"duc ap luc": "die casting", "duc nhom": "aluminum casting", "bu long": "bolt",
+	"oc vit": "screw", "lo xo": "spring", "banh rang": "gear",
+	"day dien": "wire", "cum day dien": "wire harness", "bo day dien": "wire harness",
+	"day nguon": "power cord", "cap dien": "cable", "bo mach": "pcb",
+	"lap rap": "assembly", "linh kien dien tu": "electronic component", "den led": "led light",
+	"phan mem": "software", "cao su": "rubber", "bao bi": "packaging",
+	"suat an": "meal", "bua an": "meal", "cong nhan": "worker", "nha may": "factory",
+	"nha an": "canteen", "thuc pham": "food", "dong lanh": "frozen", "rau": "vegetable",
+	"gao": "rice", "xay xat": "milling", "banh quy": "biscuit", "banh keo": "confectionery",
+	"dong phuc": "uniform", "may mac": "garment", "ao so mi": "shirt", "det kim": "knitted",
+	"theu": "embroidery", "da that": "genuine leather", "tui xach": "handbag",
+	"gom su": "ceramic", "ve tay": "hand painting", "trang men": "glazing", "nung": "kiln firing",
+	"dat set": "clay", "bat dia": "bowl plate", "am chen": "tea set", "men lam": "blue glaze",
+	"det": "textile", "dong goi": "packaging", "che bien": "processing", "may tre": "rattan bamboo",
+	"dan tay": "hand weaving", "son mai": "lacquer", "kham trai": "mother of pearl inlay",
+	"to lua": "silk", "gach": "tile", "kinh cuong luc": "tempered glass", "kinh hop": "insulated glass",
+	"the nhua": "plastic card",
+}
+
+// glossaryMax is the longest glossary phrase in syllables.
+const glossaryMax = 4
+
+// words splits folded text into normalised words, keeping stop words and
+// translating glossary phrases (longest first).
+func words(s string) []string {
+	raw := strings.FieldsFunc(Fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	var out []string
+	for i := 0; i < len(raw); {
+		n := translate(raw[i:], &out)
+		if n == 0 {
+			out = append(out, normalise(raw[i]))
+			n = 1
+		}
+		i += n
+	}
+	return out
+}
+
+// translate appends the English words of the longest glossary phrase that
+// starts ws and reports how many words it consumed (0 for none).
+func translate(ws []string, out *[]string) int {
+	for n := min(glossaryMax, len(ws)); n > 0; n-- {
+		if en, ok := glossary[strings.Join(ws[:n], " ")]; ok {
+			for _, w := range strings.Fields(en) {
+				*out = append(*out, normalise(w))
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// normalise strips a regular English plural and unifies spelling variants.
+func normalise(w string) string {
+	switch {
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		w = w[:len(w)-3] + "y"
+	case len(w) > 4 && (strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes") ||
+		strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "sses")):
+		w = w[:len(w)-2]
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") &&
+		!strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1]
+	}
+	if c, ok := canonical[w]; ok {
+		return c
+	}
+	return w
+}
+
+// terms is the set of meaningful words of s: no stop words, no single
+// letters, no bare numbers (sizes and quantities say nothing about fit).
+func terms(s string) map[string]bool {
+	out := make(map[string]bool)
+	for _, w := range words(s) {
+		if len(w) < 2 || stopWords[w] || isNumber(w) {
+			continue
+		}
+		out[w] = true
+	}
+	return out
+}
+
+func isNumber(w string) bool {
+	for _, r := range w {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// cosine is the set cosine |a∩b| / sqrt(|a||b|) and the shared terms, sorted.
+// Unlike Jaccard it does not punish a capability for a longer description.
+func cosine(a, b map[string]bool) (float64, []string) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, nil
+	}
+	var shared []string
+	for w := range a {
+		if b[w] {
+			shared = append(shared, w)
+		}
+	}
+	slices.Sort(shared)
+	return float64(len(shared)) / math.Sqrt(float64(len(a))*float64(len(b))), shared
+}
+
+// itemKey turns a process or material name into its set of words, stop
+// words included ("heat treatment", "stainless steel").
+func itemKey(s string) map[string]bool {
+	return setOf(words(s))
+}
+
+// itemCredit is how far a capability item covers a wanted one: fully when it
+// names every word of it or more ("robotic welding" for "welding"), partly
+// when it is a more generic form ("steel" for "stainless steel").
+func itemCredit(want, have map[string]bool) float64 {
+	if len(want) == 0 || len(have) == 0 {
+		return 0
+	}
+	if subset(want, have) {
+		return 1
+	}
+	if subset(have, want) {
+		return genericCredit
+	}
+	return 0
+}
+
+func subset(a, b map[string]bool) bool {
+	for w := range a {
+		if !b[w] {
+			return false
+		}
+	}
+	return true
+}
