@@ -90,6 +90,45 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func cmdProjections(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	_ = prometheus.NewRegistry
-	return fmt.Errorf("%w: not implemented yet", errUsage)
+	const help = "Usage: keylink projections rebuild [NAME]\n\nRebuilds one read model (or all) from position 0. Readers keep the old model until the\nnew one is complete; a running server's live projection pauses meanwhile.\n"
+	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "-h" && args[0] != "--help") {
+		return fmt.Errorf("%w: expected 'keylink projections rebuild [NAME]'", errUsage)
+	}
+	if args[0] == "rebuild" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("projections rebuild", flag.ContinueOnError)
+	if err := parse(fs, help, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: at most one projection name", errUsage)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := cfg.logger()
+	sys, err := wire(ctx, cfg, log, prometheus.NewRegistry())
+	if err != nil {
+		return err
+	}
+	defer sys.pool.Close()
+	names := sys.projector.Names()
+	if fs.NArg() == 1 {
+		if sys.projector.Projection(fs.Arg(0)) == nil {
+			return fmt.Errorf("%w: unknown projection %q (known: %s)", errUsage, fs.Arg(0), strings.Join(names, ", "))
+		}
+		names = []string{fs.Arg(0)}
+	}
+	for _, name := range names {
+		bar := newProgress(stderr, name)
+		start := time.Now()
+		if err := sys.store.Rebuild(ctx, sys.projector.Projection(name), bar.update); err != nil {
+			return err
+		}
+		bar.done()
+		log.Info("projection rebuilt", "projection", name, "events", bar.n, "duration", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
 }
