@@ -172,6 +172,8 @@ func adjacentGroup(d Demand, c Capability) (Note, bool) {
 		c.IndustryGroup, d.IndustryGroup), true
 }
 
+// note builds a Note. Details quote user input, so they are made valid UTF-8
+// whatever came in.
 func note(code, format string, args ...any) Note {
-	return Note{Code: code, Detail: fmt.Sprintf(format, args...)}
+	return Note{Code: code, Detail: strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD")}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // foldTable maps lower-case letters with diacritics to their base letter: all
@@ -38,6 +39,13 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
+		if r < utf8.RuneSelf { // ASCII: no diacritics, cheap lower-casing
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
 		r = unicode.ToLower(r)
 		if unicode.Is(unicode.Mn, r) {
 			continue
@@ -119,8 +127,16 @@ var glossary = map[string]string{
 	"the nhua": "plastic card",
 }
 
-// glossaryMax is the longest glossary phrase in syllables.
-const glossaryMax = 4
+// glossaryLen maps the first word of each glossary phrase to the length of
+// the longest phrase it starts, so most words skip the lookup entirely.
+var glossaryLen = func() map[string]int {
+	m := make(map[string]int)
+	for phrase := range glossary {
+		ws := strings.Fields(phrase)
+		m[ws[0]] = max(m[ws[0]], len(ws))
+	}
+	return m
+}()
 
 // words splits folded text into normalised words, keeping stop words and
 // translating glossary phrases (longest first).
@@ -143,7 +159,11 @@ func words(s string) []string {
 // translate appends the English words of the longest glossary phrase that
 // starts ws and reports how many words it consumed (0 for none).
 func translate(ws []string, out *[]string) int {
-	for n := min(glossaryMax, len(ws)); n > 0; n-- {
+	longest, ok := glossaryLen[ws[0]]
+	if !ok {
+		return 0
+	}
+	for n := min(longest, len(ws)); n > 0; n-- {
 		if en, ok := glossary[strings.Join(ws[:n], " ")]; ok {
 			for _, w := range strings.Fields(en) {
 				*out = append(*out, normalise(w))
