@@ -36,7 +36,7 @@ func textComponent(s *sheet, d Demand, c Capability) {
 	f := min(1, sim/textSaturation)
 	s.add(WeightText, f)
 	if len(shared) > 0 {
-		s.reason("text_similarity", "Describes the same things: %s.", firstN(shared, 6))
+		s.reason("text_similarity", "Shares the terms %s (similarity %.2f).", firstN(shared, 6), sim)
 	}
 	if f < 0.5 {
 		s.gap("text_dissimilar", "Little wording in common with the demand (similarity %.2f).", sim)
@@ -76,15 +76,15 @@ func overlap(s *sheet, weight int, wanted, offered []string, code, plural string
 		return
 	}
 	s.add(weight, (float64(len(full))+genericCredit*float64(len(generic)))/float64(n))
-	if len(full)+len(generic) > 0 {
-		detail := fmt.Sprintf("Offers %d of %d requested %s", len(full), n, plural)
-		if len(full) > 0 {
-			detail += ": " + strings.Join(full, ", ")
-		}
-		if len(generic) > 0 {
-			detail += "; a more generic form of " + strings.Join(generic, ", ")
-		}
-		s.reason(code+"_overlap", "%s.", detail)
+	var parts []string
+	if len(full) > 0 {
+		parts = append(parts, fmt.Sprintf("Offers %d of %d requested %s: %s.", len(full), n, plural, strings.Join(full, ", ")))
+	}
+	if len(generic) > 0 {
+		parts = append(parts, fmt.Sprintf("Lists a more generic form of %s.", strings.Join(generic, ", ")))
+	}
+	if len(parts) > 0 {
+		s.reason(code+"_overlap", "%s", strings.Join(parts, " "))
 	}
 	if len(missing) > 0 {
 		s.gap(code+"_missing", "Does not list %s: %s.", plural, strings.Join(missing, ", "))

@@ -59,8 +59,9 @@ func Fold(s string) string {
 }
 
 // stopWords are folded words that carry no product meaning: English and
-// Vietnamese function words and the boilerplate of procurement texts.
-var stopWords = setOf(strings.Fields(`
+// Vietnamese function words and the boilerplate of procurement texts. They
+// are stored normalised, as terms compares them after normalise.
+var stopWords = normalisedSet(`
 	a an and are as at be by for from in into is it of on or our per the their
 	these this to up via with we all any each other etc incl including also own
 	than more most new use used using based type types can will who which that
@@ -72,17 +73,23 @@ var stopWords = setOf(strings.Fields(`
 	month monthly year per vietnam vietnamese hanoi local localisation
 	localization service services solution solutions company factories
 	capacity volume order orders mm kg pcs ton tonne
-	va cua cho cac nhung la voi tu theo trong tren mot duoc san xuat cong ty
-`))
+	va cua cho cac nhung la voi tu theo trong tren mot duoc san xuat cong ty qua
+`)
 
-// canonical maps spelling variants to one form after plural stripping.
+func normalisedSet(text string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(text) {
+		m[normalise(w)] = true
+	}
+	return m
+}
+
+// canonical maps British spellings and their stems to one form, applied
+// after suffix stripping ("moulded" -> "mould" -> "mold").
 var canonical = map[string]string{
-	"mould": "mold", "moulding": "molding", "moulded": "molded",
-	"aluminium": "aluminum", "colour": "color", "fibre": "fiber",
+	"mould": "mold", "aluminium": "aluminum", "colour": "color", "fibre": "fiber",
 	"tyre": "tire", "grey": "gray", "metre": "meter", "centre": "center",
-	"anodised": "anodized", "anodising": "anodizing",
-	"galvanised": "galvanized", "galvanising": "galvanizing",
-	"vulcanised": "vulcanized", "vulcanising": "vulcanizing",
+	"anodis": "anodiz", "galvanis": "galvaniz", "vulcanis": "vulcaniz",
 	"personalisation": "personalization", "sulphur": "sulfur",
 }
 
@@ -119,6 +126,7 @@ var glossary = map[string]string{
 	"gao": "rice", "xay xat": "milling", "banh quy": "biscuit", "banh keo": "confectionery",
 	"dong phuc": "uniform", "may mac": "garment", "ao so mi": "shirt", "det kim": "knitted",
 	"theu": "embroidery", "da that": "genuine leather", "tui xach": "handbag",
+	"chi tiet": "part", "ban ve": "drawing", "doi tac": "partner",
 	"gom su": "ceramic", "ve tay": "hand painting", "trang men": "glazing", "nung": "kiln firing",
 	"dat set": "clay", "bat dia": "bowl plate", "am chen": "tea set", "men lam": "blue glaze",
 	"det": "textile", "dong goi": "packaging", "che bien": "processing", "may tre": "rattan bamboo",
@@ -138,17 +146,21 @@ var glossaryLen = func() map[string]int {
 	return m
 }()
 
-// words splits folded text into normalised words, keeping stop words and
-// translating glossary phrases (longest first).
-func words(s string) []string {
+// word is one word of a text: its normalised form for comparing and the
+// folded form it was written in, for explaining.
+type word struct{ norm, raw string }
+
+// words splits folded text into words, keeping stop words and translating
+// glossary phrases (longest first).
+func words(s string) []word {
 	raw := strings.FieldsFunc(Fold(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
-	var out []string
+	var out []word
 	for i := 0; i < len(raw); {
 		n := translate(raw[i:], &out)
 		if n == 0 {
-			out = append(out, normalise(raw[i]))
+			out = append(out, word{normalise(raw[i]), raw[i]})
 			n = 1
 		}
 		i += n
@@ -158,7 +170,7 @@ func words(s string) []string {
 
 // translate appends the English words of the longest glossary phrase that
 // starts ws and reports how many words it consumed (0 for none).
-func translate(ws []string, out *[]string) int {
+func translate(ws []string, out *[]word) int {
 	longest, ok := glossaryLen[ws[0]]
 	if !ok {
 		return 0
@@ -166,7 +178,7 @@ func translate(ws []string, out *[]string) int {
 	for n := min(longest, len(ws)); n > 0; n-- {
 		if en, ok := glossary[strings.Join(ws[:n], " ")]; ok {
 			for _, w := range strings.Fields(en) {
-				*out = append(*out, normalise(w))
+				*out = append(*out, word{normalise(w), w})
 			}
 			return n
 		}
@@ -174,7 +186,10 @@ func translate(ws []string, out *[]string) int {
 	return 0
 }
 
-// normalise strips a regular English plural and unifies spelling variants.
+// normalise strips a regular English plural and an -ing or -ed ending (so
+// "milled", "milling" and "mills" meet at "mill"), then unifies spelling
+// variants. It is a light stemmer: endings are kept when under four letters
+// would remain ("string", "speed").
 func normalise(w string) string {
 	switch {
 	case len(w) > 4 && strings.HasSuffix(w, "ies"):
@@ -186,21 +201,30 @@ func normalise(w string) string {
 		!strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
 		w = w[:len(w)-1]
 	}
+	switch {
+	case len(w) >= 7 && strings.HasSuffix(w, "ing"):
+		w = w[:len(w)-3]
+	case len(w) >= 6 && strings.HasSuffix(w, "ed"):
+		w = w[:len(w)-2]
+	}
 	if c, ok := canonical[w]; ok {
 		return c
 	}
 	return w
 }
 
-// terms is the set of meaningful words of s: no stop words, no single
-// letters, no bare numbers (sizes and quantities say nothing about fit).
-func terms(s string) map[string]bool {
-	out := make(map[string]bool)
+// terms maps the meaningful words of s (no stop words, no single letters,
+// no bare numbers: sizes and quantities say nothing about fit) from their
+// normalised form to the first way they were written.
+func terms(s string) map[string]string {
+	out := make(map[string]string)
 	for _, w := range words(s) {
-		if len(w) < 2 || stopWords[w] || isNumber(w) {
+		if len(w.norm) < 2 || stopWords[w.norm] || isNumber(w.norm) {
 			continue
 		}
-		out[w] = true
+		if _, seen := out[w.norm]; !seen {
+			out[w.norm] = w.raw
+		}
 	}
 	return out
 }
@@ -214,16 +238,17 @@ func isNumber(w string) bool {
 	return true
 }
 
-// cosine is the set cosine |a∩b| / sqrt(|a||b|) and the shared terms, sorted.
-// Unlike Jaccard it does not punish a capability for a longer description.
-func cosine(a, b map[string]bool) (float64, []string) {
+// cosine is the set cosine |a∩b| / sqrt(|a||b|) and the shared terms as
+// written in a, sorted. Unlike Jaccard it does not punish a capability for a
+// longer description.
+func cosine(a, b map[string]string) (float64, []string) {
 	if len(a) == 0 || len(b) == 0 {
 		return 0, nil
 	}
 	var shared []string
-	for w := range a {
-		if b[w] {
-			shared = append(shared, w)
+	for norm, raw := range a {
+		if _, ok := b[norm]; ok {
+			shared = append(shared, raw)
 		}
 	}
 	slices.Sort(shared)
@@ -233,7 +258,11 @@ func cosine(a, b map[string]bool) (float64, []string) {
 // itemKey turns a process or material name into its set of words, stop
 // words included ("heat treatment", "stainless steel").
 func itemKey(s string) map[string]bool {
-	return setOf(words(s))
+	m := make(map[string]bool)
+	for _, w := range words(s) {
+		m[w.norm] = true
+	}
+	return m
 }
 
 // itemCredit is how far a capability item covers a wanted one: fully when it
