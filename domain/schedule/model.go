@@ -40,6 +40,8 @@ type model struct {
 	sups, buys []part
 	edges      []edge
 	slotEdges  [][]int32 // per slot, the edges that may meet there
+	supEdges   [][]int32 // per supplier, its edges
+	buyEdges   [][]int32 // per buyer, its edges
 	tablesFree []int     // per slot, tables not used by locked meetings
 	langs      []Language
 	interp     [][]int // per language and slot, interpreters not locked
@@ -179,10 +181,13 @@ func (m *model) buildEdges() {
 		i = j
 	}
 	m.slotEdges = make([][]int32, m.nS)
-	for e := range m.edges {
-		for _, s := range m.edges[e].slots {
+	m.supEdges, m.buyEdges = make([][]int32, len(m.sups)), make([][]int32, len(m.buys))
+	for e, ed := range m.edges {
+		for _, s := range ed.slots {
 			m.slotEdges[s] = append(m.slotEdges[s], int32(e))
 		}
+		m.supEdges[ed.sup] = append(m.supEdges[ed.sup], int32(e))
+		m.buyEdges[ed.buy] = append(m.buyEdges[ed.buy], int32(e))
 	}
 }
 

@@ -301,6 +301,43 @@ func TestRealisticEvent(t *testing.T) {
 	}
 }
 
+// TestHardEvent: the same event where every firm is away half of the slots,
+// at random: partners share few slots, the case where placing meetings, not
+// choosing them, is hard.
+func TestHardEvent(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("realistic event takes a second")
+	}
+	p := realisticEvent(1, 0)
+	rng := rand.New(rand.NewSource(5))
+	p.Tables = 60
+	for i := range p.Participants {
+		p.Participants[i].Unavailable = nil
+		for s := range p.Slots {
+			if rng.Intn(2) == 0 {
+				p.Participants[i].Unavailable = append(p.Participants[i].Unavailable, s)
+			}
+		}
+	}
+	r, err := schedule.Solve(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := schedule.Greedy(p)
+	for _, x := range []schedule.Result{r, g} {
+		if err := schedule.Verify(p, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("half away: optimiser %d (%d meetings, %.2f%% below bound %d) vs greedy %d (%d meetings, %.2f%%): +%.2f%%",
+		r.Objective, len(r.Meetings), r.Gap(), r.Bound, g.Objective, len(g.Meetings), g.Gap(),
+		100*float64(r.Objective-g.Objective)/float64(g.Objective))
+	if cmpLex(lexOf(p, r), lexOf(p, g)) < 0 {
+		t.Errorf("optimiser %v behind greedy %v", lexOf(p, r), lexOf(p, g))
+	}
+}
+
 func TestSolveRejectsInvalidProblem(t *testing.T) {
 	p := schedule.Problem{Tables: -1}
 	_, err := schedule.Solve(p)

@@ -14,9 +14,10 @@ package schedule
 //  2. the chosen pairs are spread over the slots, one max-weight matching
 //     per slot, urgent participants (as many meetings left as free slots)
 //     first;
-//  3. large-neighbourhood search: each slot in turn is emptied and refilled
-//     by an exact max-weight matching over all pairs, kept only when it
-//     improves; until no slot improves.
+//  3. local search with two neighbourhoods, until neither improves: each
+//     slot in turn emptied and refilled by an exact max-weight matching over
+//     all pairs (kept only when it improves), and ejection moves that bring
+//     an unscheduled pair in by moving or dropping the meetings in its way.
 func Solve(p Problem) (Result, error) {
 	m, err := newModel(&p)
 	if err != nil {
@@ -26,9 +27,9 @@ func Solve(p Problem) (Result, error) {
 	var net slotNet
 	st := newState(m)
 	st.colour(sel, &net)
-	st.improve(&net, maxRounds)
+	st.search(&net)
 	if g := greedy(m); g.value() > st.value() {
-		g.improve(&net, maxRounds)
+		g.search(&net)
 		st = g
 	}
 	return m.result(st, sel), nil
@@ -248,6 +249,16 @@ func freeCounts(ps []part, nS int) []int {
 		}
 	}
 	return r
+}
+
+// search alternates the two neighbourhoods until neither improves.
+func (st *state) search(net *slotNet) {
+	for range maxRounds {
+		st.improve(net, maxRounds)
+		if !st.eject() {
+			return
+		}
+	}
 }
 
 // improve empties and refills one slot at a time with an exact max-weight
