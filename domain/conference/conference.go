@@ -53,14 +53,16 @@ func Events() []domain.Event {
 // Apply changes the state by one event. It never fails: stored events are
 // facts. Event types it does not know are ignored.
 func (c *Conference) Apply(e domain.Event) {
-	switch e := e.(type) {
-	case EventCreated:
-		c.id, c.details = e.EventID, e.Details
-		c.slots = e.Details.Slots()
+	if c.firms == nil {
 		c.firms, c.booths = map[uuid.UUID]Registration{}, map[string]uuid.UUID{}
 		c.interpreters = map[schedule.Language]int{}
 		c.requests = map[uuid.UUID]*MeetingRequest{}
 		c.feedback, c.outcomes = map[uuid.UUID]map[Role]Feedback{}, map[uuid.UUID]Outcome{}
+	}
+	switch e := e.(type) {
+	case EventCreated:
+		c.id, c.details = e.EventID, e.Details
+		c.slots = e.Details.Slots()
 	case FirmRegistered:
 		c.firms[e.OrganisationID] = e.Registration
 		if e.Booth != "" {

@@ -191,17 +191,7 @@ func (c *Conference) ProposeSchedule(in ScheduleInput, now time.Time) error {
 	if err := c.created(); err != nil {
 		return err
 	}
-	var p domain.Problems
-	p.Check(in.Floor >= 0 && in.Floor <= schedule.MaxFloor, "floor", "must be 0..%d", schedule.MaxFloor)
-	p.Check(in.NewID != nil, "new_id", "must be set")
-	p.Check(len(in.Candidates) <= schedule.MaxPairs, "candidates", "must have at most %d pairs", schedule.MaxPairs)
-	for i, x := range in.Candidates {
-		path := fmt.Sprintf("candidates[%d]", i)
-		p.Check(x.Supplier != uuid.Nil, path+".supplier_id", "must be set")
-		p.Check(x.Buyer != uuid.Nil, path+".buyer_id", "must be set")
-		p.Check(x.Score >= 0 && x.Score <= 100, path+".score", "must be 0..100")
-	}
-	if err := p.Err(); err != nil {
+	if err := in.validate(); err != nil {
 		return err
 	}
 	if err := c.notOver(now); err != nil {
@@ -215,6 +205,28 @@ func (c *Conference) ProposeSchedule(in ScheduleInput, now time.Time) error {
 	if err := schedule.Verify(pl.problem, res); err != nil {
 		return fmt.Errorf("conference: schedule: %w", err)
 	}
+	c.Record(c.Apply, c.proposed(pl, res, in, now))
+	return nil
+}
+
+func (in ScheduleInput) validate() error {
+	var p domain.Problems
+	p.Check(in.Floor >= 0 && in.Floor <= schedule.MaxFloor, "floor", "must be 0..%d", schedule.MaxFloor)
+	p.Check(in.NewID != nil, "new_id", "must be set")
+	p.Check(len(in.Candidates) <= schedule.MaxPairs, "candidates", "must have at most %d pairs", schedule.MaxPairs)
+	for i, x := range in.Candidates {
+		path := fmt.Sprintf("candidates[%d]", i)
+		p.Check(x.Supplier != uuid.Nil, path+".supplier_id", "must be set")
+		p.Check(x.Buyer != uuid.Nil, path+".buyer_id", "must be set")
+		p.Check(x.Score >= 0 && x.Score <= 100, path+".score", "must be 0..100")
+	}
+	return p.Err()
+}
+
+// proposed turns the solver's result into the event: meetings held before now
+// as they were, fixed meetings as they were, new meetings with the id their
+// pair had in the previous proposal or a new one.
+func (c *Conference) proposed(pl plan, res schedule.Result, in ScheduleInput, now time.Time) ScheduleProposed {
 	e := ScheduleProposed{EventID: c.id, Meetings: slices.Clone(pl.past), Floor: in.Floor, Objective: res.Objective,
 		Bound: res.Bound, ScoreBound: res.ScoreBound, ProposedAt: now}
 	for _, m := range pl.past {
@@ -248,8 +260,7 @@ func (c *Conference) ProposeSchedule(in ScheduleInput, now time.Time) error {
 		e.Unscheduled = append(e.Unscheduled, Unscheduled{SupplierID: u.Supplier, BuyerID: u.Buyer, DemandID: u.Demand,
 			Score: u.Score, Requested: u.Priority, Reason: u.Reason})
 	}
-	c.Record(c.Apply, e)
-	return nil
+	return e
 }
 
 // PublishSchedule makes the proposal the schedule firms see. It fails with
