@@ -25,4 +25,6 @@ func Events() []domain.Event {
 func Registry() (*eventstore.Registry, error) { return eventstore.NewRegistry(Events()...) }
 
 // All returns every live projection.
-func All() []eventstore.Projection { return nil }
+func All() []eventstore.Projection {
+	return []eventstore.Projection{&Directory{}, &Board{}}
+}
