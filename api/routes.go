@@ -46,6 +46,8 @@ func (s *Server) routes() {
 	auth.PUT("/buyers/:id/demands/:did", s.reviseDemand)
 	auth.POST("/buyers/:id/demands/:did/close", s.closeDemand)
 	auth.GET("/buyers/:id", s.getBuyer, s.after(readBoard))
+
+	s.conferenceRoutes(auth)
 }
 
 // after implements ?after=P: wait until the named read models have applied
