@@ -85,8 +85,6 @@ VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`, h[:], p.Role, org, acc, p.Na
 
 func hashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
 
-type principalKey struct{}
-
 // authenticate resolves the bearer token. The lookup is by the token's
 // SHA-256, so no comparison of secrets happens in Go.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
