@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"encoding/json"
+
 	"github.com/google/uuid"
 
 	"github.com/keylink/keylink/eventstore"
@@ -9,3 +11,5 @@ import (
 func streamOf(typ, id string) eventstore.Stream {
 	return eventstore.StreamOf(typ, uuid.MustParse(id))
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

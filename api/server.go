@@ -71,6 +71,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), store: cfg.Store, proj: cfg.Projector, pool: cfg.Store.Pool(), log: cfg.Logger, now: cfg.Clock}
 	s.e.HideBanner, s.e.HidePort = true, true
+	// The client address is the TCP peer: X-Forwarded-For is not trusted, so
+	// the login limiter cannot be dodged with a forged header.
+	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.e.HTTPErrorHandler = s.handleError
 	s.e.Use(middleware.RequestID())
 	s.e.Use(middleware.Recover())
