@@ -1,6 +1,606 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
 
-// conferenceRoutes registers the conference and trade-fair endpoints.
-func (s *Server) conferenceRoutes(g *echo.Group) {}
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/domain/buyer"
+	"github.com/keylink/keylink/domain/conference"
+	"github.com/keylink/keylink/domain/schedule"
+	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/projections"
+)
+
+// readConferences is the read model the event GETs wait for under ?after=P.
+var readConferences = []string{"conferences"}
+
+// conferenceRoutes registers the conference and trade-fair endpoints on g,
+// the authenticated /v1 group.
+func (s *Server) conferenceRoutes(g *echo.Group) {
+	read := s.after(readConferences)
+	report := readConferences
+	if s.proj.Projection("matches") != nil { // the report counts the match lists too
+		report = append(slices.Clone(report), "matches")
+	}
+	g.POST("/events", s.createEvent)
+	g.GET("/events", s.listEvents, read)
+	g.GET("/events/:id", s.getEvent, read)
+	g.POST("/events/:id/registrations", s.registerFirm)
+	g.DELETE("/events/:id/registrations/:org", s.cancelRegistration)
+	g.POST("/events/:id/interpreters", s.declareInterpreters)
+	g.GET("/events/:id/meeting-requests", s.listMeetingRequests, read)
+	g.POST("/events/:id/meeting-requests", s.requestMeeting)
+	g.POST("/events/:id/meeting-requests/:rid/accept", s.acceptMeetingRequest)
+	g.POST("/events/:id/meeting-requests/:rid/decline", s.declineMeetingRequest)
+	g.POST("/events/:id/schedule", s.proposeSchedule)
+	g.GET("/events/:id/schedule", s.getSchedule, read)
+	g.POST("/events/:id/schedule/publish", s.publishSchedule)
+	g.POST("/events/:id/meetings/:mid/lock", s.lockMeeting)
+	g.POST("/events/:id/meetings/:mid/feedback", s.giveFeedback)
+	g.POST("/events/:id/meetings/:mid/outcome", s.recordOutcome)
+	g.GET("/events/:id/agenda", s.getAgenda, read)
+	g.GET("/events/:id/agenda.ics", s.getAgendaICS, read)
+	g.GET("/events/:id/report", s.getReport, s.after(report))
+}
+
+func conferenceStream(id uuid.UUID) eventstore.Stream {
+	return eventstore.StreamOf(conference.StreamType, id)
+}
+
+// actor is the caller as the conference aggregate sees it.
+func actor(c echo.Context) conference.Actor {
+	p := principal(c)
+	if p.Role == RoleOrganiser {
+		return conference.AsOrganiser()
+	}
+	return conference.AsFirm(p.OrganisationID)
+}
+
+// changeConference runs decide on event {id}, answering with answerID (the
+// event's id when uuid.Nil) and the event stream's version.
+func (s *Server) changeConference(c echo.Context, status int, raw []byte, answerID uuid.UUID,
+	decide func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	expected, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if answerID == uuid.Nil {
+		answerID = id
+	}
+	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{},
+			func(conf *conference.Conference) error { return decide(ctx, tx, conf) })
+		return created(answerID, res), err
+	})
+}
+
+// bindOptional is bind for bodies that may be left out entirely.
+func bindOptional(c echo.Context, v any) ([]byte, error) {
+	raw, err := readBody(c)
+	if err != nil || len(bytes.TrimSpace(raw)) == 0 {
+		return raw, err
+	}
+	return raw, decodeJSON(raw, v)
+}
+
+// eventInput is the body of POST /v1/events. Times stay strings so that a
+// malformed one is reported with its field.
+type eventInput struct {
+	Kind                      conference.Kind `json:"kind"`
+	Name                      string          `json:"name"`
+	Venue                     string          `json:"venue"`
+	StartsAt                  string          `json:"starts_at"`
+	EndsAt                    string          `json:"ends_at"`
+	SlotMinutes               int             `json:"slot_minutes"`
+	Tables                    int             `json:"tables"`
+	MaxMeetingsPerParticipant int             `json:"max_meetings_per_participant"`
+}
+
+// createEvent: POST /v1/events (organiser).
+func (s *Server) createEvent(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	var in eventInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	var f fields
+	d := conference.Details{Kind: in.Kind, Name: in.Name, Venue: in.Venue,
+		StartsAt: f.time("starts_at", in.StartsAt), EndsAt: f.time("ends_at", in.EndsAt),
+		SlotMinutes: in.SlotMinutes, Tables: in.Tables, MaxMeetingsPerParticipant: in.MaxMeetingsPerParticipant}
+	id := uuid.Must(uuid.NewV7())
+	conf := &conference.Conference{}
+	if err := f.join(conf.Create(id, d)); err != nil {
+		return err
+	}
+	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		res, err := create(ctx, tx, conferenceStream(id), conf)
+		return created(id, res), err
+	})
+}
+
+// registrationInput is the body of POST /v1/events/{id}/registrations. The
+// role is not in it: it is the organisation's.
+type registrationInput struct {
+	OrganisationID      string        `json:"organisation_id"`
+	Booth               string        `json:"booth"`
+	Unavailable         []periodInput `json:"unavailable"`
+	SME                 bool          `json:"sme"`
+	InterpreterLanguage string        `json:"interpreter_language"`
+}
+
+type periodInput struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// registerFirm: POST /v1/events/{id}/registrations (organiser, or the firm
+// for itself) -> 201 with the organisation's id.
+func (s *Server) registerFirm(c echo.Context) error {
+	var in registrationInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	var f fields
+	reg := conference.Registration{OrganisationID: f.id("organisation_id", in.OrganisationID, true), Booth: in.Booth,
+		SME: in.SME, InterpreterLanguage: schedule.Language(in.InterpreterLanguage)}
+	for i, p := range in.Unavailable {
+		path := domain.Index("unavailable", i)
+		reg.Unavailable = append(reg.Unavailable, conference.Period{From: f.time(path+".from", p.From), To: f.time(path+".to", p.To)})
+	}
+	if err := f.join(nil); err != nil {
+		return err
+	}
+	if err := requireActFor(c, reg.OrganisationID); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusCreated, raw, reg.OrganisationID,
+		func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error {
+			role, err := organisationRole(ctx, tx, reg.OrganisationID)
+			if err != nil {
+				return err
+			}
+			reg.Role = role
+			return conf.Register(actor(c), reg, s.now())
+		})
+}
+
+// organisationRole says whether org is a supplier or a buyer, from the
+// first event of its stream; neither is ErrNotFound.
+func organisationRole(ctx context.Context, tx *eventstore.Tx, org uuid.UUID) (conference.Role, error) {
+	var typ string
+	err := tx.QueryRow(ctx, `SELECT stream_type FROM events WHERE stream_id = ANY($1::text[]) AND version = 1 LIMIT 1`,
+		[]string{supplierStream(org).Name(), buyerStream(org).Name()}).Scan(&typ)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", domain.Errorf(domain.ErrNotFound, "organisation %s not found", org)
+	case err != nil:
+		return "", unavailable(err)
+	case typ == supplier.StreamType:
+		return conference.Supplier, nil
+	case typ == buyer.StreamType:
+		return conference.Buyer, nil
+	}
+	return "", domain.Errorf(domain.ErrNotFound, "organisation %s not found", org)
+}
+
+// cancelRegistration: DELETE /v1/events/{id}/registrations/{org}
+// (organiser, or the firm itself).
+func (s *Server) cancelRegistration(c echo.Context) error {
+	org, err := pathID(c, "org")
+	if err != nil {
+		return err
+	}
+	if err := requireActFor(c, org); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, nil, org, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.CancelRegistration(actor(c), org, s.now())
+	})
+}
+
+type interpretersInput struct {
+	Language schedule.Language `json:"language"`
+	Count    *int              `json:"count"`
+}
+
+// declareInterpreters: POST /v1/events/{id}/interpreters (organiser).
+func (s *Server) declareInterpreters(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	var in interpretersInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	if in.Count == nil {
+		return invalid("count", "must be set")
+	}
+	return s.changeConference(c, http.StatusOK, raw, uuid.Nil, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.DeclareInterpreters(in.Language, *in.Count)
+	})
+}
+
+// requestInput names the two firms either as from/to or as
+// supplier_id/buyer_id; a firm using the latter asks for itself, the
+// organiser for the supplier.
+type requestInput struct {
+	From       string `json:"from"`
+	To         string `json:"to"`
+	SupplierID string `json:"supplier_id"`
+	BuyerID    string `json:"buyer_id"`
+	DemandID   string `json:"demand_id"`
+}
+
+// parties resolves who asks whom.
+func (in requestInput) parties(p Principal) (from, to, demand uuid.UUID, err error) {
+	var f fields
+	demand = f.id("demand_id", in.DemandID, false)
+	switch {
+	case (in.From != "" || in.To != "") && (in.SupplierID != "" || in.BuyerID != ""):
+		f.add("from", "give either from and to, or supplier_id and buyer_id")
+	case in.SupplierID != "" || in.BuyerID != "":
+		sup, buy := f.id("supplier_id", in.SupplierID, true), f.id("buyer_id", in.BuyerID, true)
+		from, to = sup, buy
+		if p.Role != RoleOrganiser && p.OrganisationID == buy {
+			from, to = buy, sup
+		}
+	default:
+		from, to = f.id("from", in.From, true), f.id("to", in.To, true)
+	}
+	return from, to, demand, f.join(nil)
+}
+
+// requestMeeting: POST /v1/events/{id}/meeting-requests -> 201 with the
+// request's id.
+func (s *Server) requestMeeting(c echo.Context) error {
+	var in requestInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	from, to, demand, err := in.parties(principal(c))
+	if err != nil {
+		return err
+	}
+	if err := requireActFor(c, from); err != nil {
+		return err
+	}
+	rid := uuid.Must(uuid.NewV7())
+	return s.changeConference(c, http.StatusCreated, raw, rid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.RequestMeeting(actor(c), rid, from, to, demand, s.now())
+	})
+}
+
+// acceptMeetingRequest: POST /v1/events/{id}/meeting-requests/{rid}/accept
+// (the counterpart or the organiser).
+func (s *Server) acceptMeetingRequest(c echo.Context) error {
+	rid, err := pathID(c, "rid")
+	if err != nil {
+		return err
+	}
+	var in struct{}
+	raw, err := bindOptional(c, &in)
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, rid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		if err := visibleRequest(c, conf, rid); err != nil {
+			return err
+		}
+		return conf.AcceptMeetingRequest(actor(c), rid)
+	})
+}
+
+// declineMeetingRequest: POST .../meeting-requests/{rid}/decline {"reason"?}.
+func (s *Server) declineMeetingRequest(c echo.Context) error {
+	rid, err := pathID(c, "rid")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	raw, err := bindOptional(c, &in)
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, rid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		if err := visibleRequest(c, conf, rid); err != nil {
+			return err
+		}
+		return conf.DeclineMeetingRequest(actor(c), rid, in.Reason)
+	})
+}
+
+// visibleRequest hides a request between two other firms from a firm: 404.
+func visibleRequest(c echo.Context, conf *conference.Conference, rid uuid.UUID) error {
+	p := principal(c)
+	r, ok := conf.Request(rid)
+	if ok && p.Role != RoleOrganiser && p.OrganisationID != r.SupplierID && p.OrganisationID != r.BuyerID {
+		return domain.Errorf(domain.ErrNotFound, "request %s not found", rid)
+	}
+	return nil
+}
+
+// scheduleAnswer is the answer to POST /v1/events/{id}/schedule: the
+// contract's meetings and unscheduled pairs, with the command's id, version
+// and position and the proposal's quality figures.
+type scheduleAnswer struct {
+	answer
+	Meetings    []scheduledMeeting `json:"meetings"`
+	Unscheduled []unscheduledPair  `json:"unscheduled"`
+	Floor       int                `json:"floor"`
+	Objective   int                `json:"objective"`
+	Bound       int                `json:"bound"`
+	ScoreBound  int                `json:"score_bound"`
+}
+
+type scheduledMeeting struct {
+	ID         uuid.UUID  `json:"id"`
+	Slot       int        `json:"slot"`
+	StartsAt   time.Time  `json:"starts_at"`
+	EndsAt     time.Time  `json:"ends_at"`
+	Table      *int       `json:"table"`
+	Booth      string     `json:"booth,omitempty"`
+	SupplierID uuid.UUID  `json:"supplier_id"`
+	BuyerID    uuid.UUID  `json:"buyer_id"`
+	DemandID   *uuid.UUID `json:"demand_id"`
+	Score      int        `json:"score"`
+	Locked     bool       `json:"locked"`
+}
+
+type unscheduledPair struct {
+	SupplierID uuid.UUID       `json:"supplier_id"`
+	BuyerID    uuid.UUID       `json:"buyer_id"`
+	DemandID   *uuid.UUID      `json:"demand_id"`
+	Score      int             `json:"score"`
+	Requested  bool            `json:"requested"`
+	Reason     schedule.Reason `json:"reason"`
+}
+
+func optionalID(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return &id
+}
+
+func proposalAnswer(p conference.Proposal) scheduleAnswer {
+	a := scheduleAnswer{Meetings: []scheduledMeeting{}, Unscheduled: []unscheduledPair{}, Floor: p.Floor,
+		Objective: p.Objective, Bound: p.Bound, ScoreBound: p.ScoreBound}
+	for _, m := range p.Meetings {
+		x := scheduledMeeting{ID: m.ID, Slot: m.Slot, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Booth: m.Booth,
+			SupplierID: m.SupplierID, BuyerID: m.BuyerID, DemandID: optionalID(m.DemandID), Score: m.Score, Locked: m.Locked}
+		if m.Booth == "" {
+			x.Table = &m.Table
+		}
+		a.Meetings = append(a.Meetings, x)
+	}
+	for _, u := range p.Unscheduled {
+		a.Unscheduled = append(a.Unscheduled, unscheduledPair{SupplierID: u.SupplierID, BuyerID: u.BuyerID,
+			DemandID: optionalID(u.DemandID), Score: u.Score, Requested: u.Requested, Reason: u.Reason})
+	}
+	return a
+}
+
+// proposeSchedule: POST /v1/events/{id}/schedule {"floor"?} (organiser).
+// The candidates are the match lists of the registered firms, read in the
+// command's transaction; the answer is the proposal.
+func (s *Server) proposeSchedule(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	var in struct {
+		Floor int `json:"floor"`
+	}
+	raw, err := bindOptional(c, &in)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	expected, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	return s.command(c, http.StatusOK, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		var out scheduleAnswer
+		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{}, func(conf *conference.Conference) error {
+			var suppliers, buyers []uuid.UUID
+			for _, r := range conf.Registrations() {
+				if r.Role == conference.Supplier {
+					suppliers = append(suppliers, r.OrganisationID)
+				} else {
+					buyers = append(buyers, r.OrganisationID)
+				}
+			}
+			candidates, err := projections.Candidates(ctx, tx, suppliers, buyers)
+			if err != nil {
+				return unavailable(err)
+			}
+			input := conference.ScheduleInput{Candidates: candidates, Floor: in.Floor,
+				NewID: func() uuid.UUID { return uuid.Must(uuid.NewV7()) }}
+			if err := conf.ProposeSchedule(input, s.now()); err != nil {
+				return err
+			}
+			p, _ := conf.Proposal()
+			out = proposalAnswer(p)
+			return nil
+		})
+		out.answer = created(id, res)
+		return out, err
+	})
+}
+
+// publishSchedule: POST /v1/events/{id}/schedule/publish (organiser).
+func (s *Server) publishSchedule(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, nil, uuid.Nil, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.PublishSchedule(s.now())
+	})
+}
+
+// lockMeeting: POST /v1/events/{id}/meetings/{mid}/lock (organiser).
+func (s *Server) lockMeeting(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	mid, err := pathID(c, "mid")
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, nil, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.LockMeeting(mid)
+	})
+}
+
+type feedbackInput struct {
+	OrganisationID string            `json:"organisation_id"`
+	TookPlace      *bool             `json:"took_place"`
+	Rating         conference.Rating `json:"rating"`
+}
+
+// giveFeedback: POST /v1/events/{id}/meetings/{mid}/feedback {"took_place",
+// "rating"?, "organisation_id"?}: a firm for its side of a published meeting
+// that ended, or the organiser for either side (organisation_id).
+func (s *Server) giveFeedback(c echo.Context) error {
+	mid, err := pathID(c, "mid")
+	if err != nil {
+		return err
+	}
+	var in feedbackInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	var f fields
+	fb := conference.Feedback{OrganisationID: f.id("organisation_id", in.OrganisationID, principal(c).Role == RoleOrganiser),
+		Rating: in.Rating}
+	if in.TookPlace == nil {
+		f.add("took_place", "must be set")
+	} else {
+		fb.TookPlace = *in.TookPlace
+	}
+	if fb.Rating == "" {
+		fb.Rating = conference.RatingNone
+	}
+	if err := f.join(nil); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		p := principal(c)
+		if m, ok := conf.Meeting(mid); ok && p.Role != RoleOrganiser && p.OrganisationID != m.SupplierID && p.OrganisationID != m.BuyerID {
+			return domain.Errorf(domain.ErrNotFound, "meeting %s is not published", mid)
+		}
+		return conf.GiveFeedback(actor(c), mid, fb, s.now())
+	})
+}
+
+type outcomeInput struct {
+	Status   conference.Status `json:"status"`
+	Result   conference.Result `json:"result"`
+	ValueUSD *float64          `json:"value_usd"`
+}
+
+// recordOutcome: POST /v1/events/{id}/meetings/{mid}/outcome (organiser).
+func (s *Server) recordOutcome(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	mid, err := pathID(c, "mid")
+	if err != nil {
+		return err
+	}
+	var in outcomeInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	o := conference.Outcome{Status: in.Status, Result: in.Result, ValueUSD: in.ValueUSD}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.RecordOutcome(mid, o, s.now())
+	})
+}
+
+// fields collects the problems of parsing a body's strings, to be reported
+// together with the domain's validation of the same body.
+type fields struct{ errs []domain.FieldError }
+
+func (f *fields) add(field, msg string) {
+	f.errs = append(f.errs, domain.FieldError{Field: field, Message: msg})
+}
+
+// time parses an RFC 3339 time; empty is the zero time (the domain says
+// whether it is required).
+func (f *fields) time(field, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		f.add(field, "must be an RFC 3339 time such as 2026-10-15T08:00:00+07:00")
+	}
+	return t
+}
+
+// id parses a UUID.
+func (f *fields) id(field, s string, required bool) uuid.UUID {
+	if s == "" {
+		if required {
+			f.add(field, "must be set")
+		}
+		return uuid.Nil
+	}
+	id, err := uuid.Parse(s)
+	if err != nil {
+		f.add(field, "must be a UUID")
+	}
+	return id
+}
+
+// join returns the parse problems followed by those of err on other fields;
+// err when it is not a validation error; nil when there is nothing.
+func (f *fields) join(err error) error {
+	var v *domain.ValidationError
+	if err != nil && !errors.As(err, &v) {
+		return err
+	}
+	all := slices.Clone(f.errs)
+	if v != nil {
+		for _, x := range v.Fields {
+			if !slices.ContainsFunc(f.errs, func(y domain.FieldError) bool { return y.Field == x.Field }) {
+				all = append(all, x)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return &domain.ValidationError{Fields: all}
+}

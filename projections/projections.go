@@ -8,6 +8,7 @@ import (
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/account"
 	"github.com/keylink/keylink/domain/buyer"
+	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
 )
@@ -18,6 +19,7 @@ func Events() []domain.Event {
 	all = append(all, supplier.Events()...)
 	all = append(all, buyer.Events()...)
 	all = append(all, account.Events()...)
+	all = append(all, conference.Events()...)
 	return all
 }
 
@@ -26,5 +28,5 @@ func Registry() (*eventstore.Registry, error) { return eventstore.NewRegistry(Ev
 
 // All returns every live projection.
 func All() []eventstore.Projection {
-	return []eventstore.Projection{&Directory{}, &Board{}}
+	return []eventstore.Projection{&Directory{}, &Board{}, &Conferences{}, &Matches{}}
 }

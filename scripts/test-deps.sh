@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond Go and PostgreSQL (scripts/db.sh
+# handles that one): Debian's chromium, which renders the HTML event report in
+# api/conferences_report_test.go. Idempotent: does nothing when it is there.
+# As a normal user it only says what is missing; the test then fails with the
+# same message rather than skipping.
+set -euo pipefail
+
+log() { echo "test-deps: $*" >&2; }
+
+if command -v chromium >/dev/null 2>&1; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  log "chromium is not installed; run 'sudo apt-get install -y chromium' (the HTML report test needs it)"
+  exit 0
+fi
+log "installing Debian's chromium package"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2
