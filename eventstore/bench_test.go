@@ -104,11 +104,14 @@ func BenchmarkReplay(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N*events)/b.Elapsed().Seconds(), "events/s")
 	})
-	for _, batch := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("live/row-per-event/batch=%d", batch), func(b *testing.B) {
+	for _, tc := range []struct {
+		name           string
+		batch, catchUp int
+	}{{"live/row-per-event/batch=100", 100, -1}, {"live/row-per-event/batch=1000", 1000, -1}, {"catch-up/row-per-event", 500, 0}} {
+		b.Run(tc.name, func(b *testing.B) {
 			for i := range b.N {
-				name := fmt.Sprintf("live-%d-%d", batch, i)
-				pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, BatchSize: batch}, &seen{name: name})
+				name := fmt.Sprintf("live-%d-%d-%d", tc.batch, tc.catchUp, i)
+				pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, BatchSize: tc.batch, CatchUpPage: tc.catchUp}, &seen{name: name})
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan error, 1)
 				go func() { done <- pr.Run(ctx) }()

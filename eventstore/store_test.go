@@ -360,12 +360,14 @@ func TestProjectionResumesAfterStop(t *testing.T) {
 			stop()
 		}
 	}}
-	pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, BatchSize: 100}, proj)
+	// No catch-up pass: this test is about the live Watermill subscription.
+	pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, BatchSize: 100, CatchUpPage: -1}, proj)
 	if err := pr.Run(runCtx); err != nil {
 		t.Fatal(err)
 	}
 	var applied int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM seen`).Scan(&applied)
+	t.Logf("first run applied %d of %d events", applied, total)
 	if applied < 321 || applied >= total {
 		t.Fatalf("first run applied %d events, want a stop mid-stream", applied)
 	}
@@ -415,7 +417,7 @@ func TestPoisonEventStopsOnlyItsProjection(t *testing.T) {
 	}
 	bad := &poison{seen: seen{name: "bad"}, bad: 20}
 	good := &seen{name: "good"}
-	pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, RetryInterval: 20 * time.Millisecond, BatchSize: 7}, bad, good)
+	pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, RetryInterval: 20 * time.Millisecond, BatchSize: 7, CatchUpPage: -1}, bad, good)
 	ran := make(chan error, 1)
 	go func() { ran <- pr.Run(ctx) }()
 	wctx, wcancel := context.WithTimeout(ctx, time.Minute)
@@ -442,6 +444,39 @@ func TestPoisonEventStopsOnlyItsProjection(t *testing.T) {
 	<-ran
 	checkSeenExactlyOnce(t, pool, "good", total)
 	checkSeenExactlyOnce(t, pool, "bad", total)
+}
+
+func TestCatchUpThenLive(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	createSeen(t, pool)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i := range 250 {
+		if _, err := s.Append(ctx, stream(i%11), eventstore.Any, counted{i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Pages of 100: the catch-up takes three passes, then the live
+	// subscription delivers what comes after.
+	pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, CatchUpPage: 100}, &seen{name: "seen"})
+	ran := make(chan error, 1)
+	go func() { ran <- pr.Run(ctx) }()
+	for i := range 50 {
+		if _, err := s.Append(ctx, stream(i%11), eventstore.Any, counted{i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wctx, wcancel := context.WithTimeout(ctx, time.Minute)
+	defer wcancel()
+	if err := pr.WaitFor(wctx, []string{"seen"}, lastEvent(t, pool)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	checkSeenExactlyOnce(t, pool, "seen", 300)
 }
 
 func TestRebuildEqualsLive(t *testing.T) {
