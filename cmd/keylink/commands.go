@@ -85,10 +85,6 @@ func (p poolExec) Exec(ctx context.Context, sql string, args ...any) error {
 	return err
 }
 
-func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("%w: not implemented yet", errUsage)
-}
-
 func cmdProjections(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	const help = "Usage: keylink projections rebuild [NAME]\n\nRebuilds one read model (or all) from position 0. Readers keep the old model until the\nnew one is complete; a running server's live projection pauses meanwhile.\n"
 	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "-h" && args[0] != "--help") {
