@@ -180,8 +180,8 @@ func capabilityBody(title string) map[string]any {
 		"industry_group": "mechanical", "vsic": "2592", "hs_codes": []string{"7326.90"},
 		"processes": []string{"stamping", "welding"}, "materials": []string{"steel"},
 		"certifications": []map[string]any{{"standard": "IATF 16949", "valid_until": "2027-06-30"}},
-		"capacity": map[string]any{"quantity": 50000, "unit": "pcs", "per": "month"},
-		"moq": 1000, "lead_time_days": 30, "export_markets": []string{"JP", "KR"},
+		"capacity":       map[string]any{"quantity": 50000, "unit": "pcs", "per": "month"},
+		"moq":            1000, "lead_time_days": 30, "export_markets": []string{"JP", "KR"},
 	}
 }
 
@@ -196,8 +196,8 @@ func demandBody(title string) map[string]any {
 		"industry_group": "mechanical", "vsic": "2592", "hs_codes": []string{"732690"},
 		"processes": []string{"stamping"}, "materials": []string{"steel"},
 		"required_certifications": []string{"IATF 16949"},
-		"volume": map[string]any{"quantity": 20000, "unit": "pcs", "per": "month"},
-		"max_lead_time_days": 45, "needed_by": "2027-03-01",
+		"volume":                  map[string]any{"quantity": 20000, "unit": "pcs", "per": "month"},
+		"max_lead_time_days":      45, "needed_by": "2027-03-01",
 	}
 }
 

@@ -43,7 +43,7 @@ func FuzzCapabilityBody(f *testing.F) {
 	ok, _ := json.Marshal(map[string]any{
 		"title": "Giá đỡ thép", "industry_group": "mechanical", "lead_time_days": 30,
 		"certifications": []map[string]any{{"standard": "IATF 16949", "valid_until": "2027-02-29"}},
-		"capacity": map[string]any{"quantity": 100, "unit": "pcs", "per": "month"}, "hs_codes": []string{"7326.90"},
+		"capacity":       map[string]any{"quantity": 100, "unit": "pcs", "per": "month"}, "hs_codes": []string{"7326.90"},
 	})
 	seeds(f, string(ok))
 	f.Fuzz(func(t *testing.T, raw []byte) {

@@ -22,7 +22,7 @@ func (s *Server) routes() {
 	v1 := s.e.Group("/v1")
 	loginLimit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(5), Burst: 20, ExpiresIn: 10 * time.Minute}),
+			Rate: rate.Limit(s.cfg.LoginRate), Burst: s.cfg.LoginBurst, ExpiresIn: 10 * time.Minute}),
 		DenyHandler:  func(c echo.Context, _ string, _ error) error { return errTooManyRequests },
 		ErrorHandler: func(c echo.Context, _ error) error { return errTooManyRequests },
 	})

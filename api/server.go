@@ -31,6 +31,10 @@ type Config struct {
 	Registerer prometheus.Registerer
 	// Clock returns the current time; tests may fix it.
 	Clock func() time.Time
+	// LoginRate and LoginBurst bound sign-up and login attempts per client
+	// address (token bucket). Defaults: 1 per second, bursts of 10.
+	LoginRate  float64
+	LoginBurst int
 }
 
 // Validate reports every missing dependency at once.
@@ -53,6 +57,7 @@ type Server struct {
 	pool  *pgxpool.Pool
 	log   *slog.Logger
 	now   func() time.Time
+	cfg   Config
 }
 
 // New builds the server and its routes.
@@ -69,7 +74,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	s := &Server{e: echo.New(), store: cfg.Store, proj: cfg.Projector, pool: cfg.Store.Pool(), log: cfg.Logger, now: cfg.Clock}
+	if cfg.LoginRate <= 0 {
+		cfg.LoginRate = 1
+	}
+	if cfg.LoginBurst <= 0 {
+		cfg.LoginBurst = 10
+	}
+	s := &Server{e: echo.New(), store: cfg.Store, proj: cfg.Projector, pool: cfg.Store.Pool(), log: cfg.Logger, now: cfg.Clock, cfg: cfg}
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The client address is the TCP peer: X-Forwarded-For is not trusted, so
 	// the login limiter cannot be dodged with a forged header.

@@ -11,7 +11,9 @@ import (
 	"github.com/keylink/keylink/eventstore"
 )
 
-func supplierStream(id uuid.UUID) eventstore.Stream { return eventstore.StreamOf(supplier.StreamType, id) }
+func supplierStream(id uuid.UUID) eventstore.Stream {
+	return eventstore.StreamOf(supplier.StreamType, id)
+}
 
 // registerSupplier: POST /v1/suppliers (organiser). The tax code is reserved
 // in the same transaction, so two registrations of one code cannot both win.
