@@ -58,6 +58,8 @@ type Server struct {
 	log   *slog.Logger
 	now   func() time.Time
 	cfg   Config
+	// openapi is the OpenAPI document, built once from operations().
+	openapi []byte
 }
 
 // New builds the server and its routes.
@@ -95,6 +97,12 @@ func New(cfg Config) (*Server, error) {
 	s.e.GET("/readyz", s.readyz)
 	s.e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(cfg.Gatherer, promhttp.HandlerOpts{})))
 	s.routes()
+	doc, err := openapiDoc(s.operations())
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
+	s.e.GET("/v1/openapi.json", s.serveOpenAPI)
 	return s, nil
 }
 
