@@ -47,6 +47,9 @@ func (s *Server) routes() {
 	auth.POST("/buyers/:id/demands/:did/close", s.closeDemand)
 	auth.GET("/buyers/:id", s.getBuyer, s.after(readBoard))
 
+	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches))
+	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches))
+
 	s.conferenceRoutes(auth)
 }
 

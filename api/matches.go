@@ -1,0 +1,78 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/projections"
+)
+
+var readMatches = []string{"matches"}
+
+// matchLimit parses ?limit= (1..100, default 20).
+func matchLimit(c echo.Context) (int, error) {
+	raw := c.QueryParam("limit")
+	if raw == "" {
+		return projections.DefaultMatchLimit, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > projections.MaxMatchLimit {
+		return 0, invalid("limit", "must be an integer from 1 to 100")
+	}
+	return n, nil
+}
+
+// demandMatches: GET /v1/demands/{did}/matches. Organisers see every list; a
+// buyer only its own demands' (another buyer's demand is a 404: it may not
+// see it); suppliers may not read demand lists (403).
+func (s *Server) demandMatches(c echo.Context) error {
+	did, err := pathID(c, "did")
+	if err != nil {
+		return err
+	}
+	limit, err := matchLimit(c)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	if p.Role == RoleSupplier {
+		return domain.Errorf(domain.ErrForbidden, "suppliers read their own lists at /v1/suppliers/{id}/matches")
+	}
+	list, err := projections.DemandMatches(c.Request().Context(), s.pool, did, limit, s.now())
+	if err != nil {
+		return unavailable(err)
+	}
+	if p.Role == RoleBuyer && list.BuyerID != p.OrganisationID {
+		return domain.Errorf(domain.ErrNotFound, "no such demand")
+	}
+	return c.JSON(http.StatusOK, list)
+}
+
+// supplierMatches: GET /v1/suppliers/{id}/matches, the open demands the
+// supplier can serve. Organisers see every list, a supplier only its own;
+// buyers may not read supplier lists (403).
+func (s *Server) supplierMatches(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	limit, err := matchLimit(c)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	switch {
+	case p.Role == RoleBuyer:
+		return domain.Errorf(domain.ErrForbidden, "buyers read their demands' lists at /v1/demands/{did}/matches")
+	case p.Role == RoleSupplier && p.OrganisationID != id:
+		return domain.Errorf(domain.ErrNotFound, "no such supplier")
+	}
+	list, err := projections.SupplierMatches(c.Request().Context(), s.pool, id, limit, s.now())
+	if err != nil {
+		return unavailable(err)
+	}
+	return c.JSON(http.StatusOK, list)
+}
