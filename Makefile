@@ -12,6 +12,7 @@ run: build
 
 ## test: the whole suite with -race against a real PostgreSQL (started if DATABASE_URL is unset)
 test:
+	@scripts/test-deps.sh
 	@export DATABASE_URL="$$(scripts/db.sh)" && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
 
 build:
