@@ -37,6 +37,8 @@ type Principal struct {
 // String identifies the principal in event metadata and idempotency keys.
 func (p Principal) String() string {
 	switch {
+	case p.Role == "":
+		return "anonymous"
 	case p.AccountID != uuid.Nil:
 		return p.Role + ":" + p.AccountID.String()
 	case p.OrganisationID != uuid.Nil:

@@ -94,9 +94,6 @@ func (s *Server) command(c echo.Context, status int, raw []byte,
 		return err
 	}
 	who := principal(c).String()
-	if who == ":" { // unauthenticated endpoints key by the body alone
-		who = "anonymous"
-	}
 	sum := sha256.Sum256(append([]byte(c.Request().Method+" "+c.Request().URL.Path+"\n"), raw...))
 	if key != "" {
 		if done, err := s.replay(c, who, key, sum[:]); done || err != nil {
