@@ -435,7 +435,7 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 					buyers = append(buyers, r.OrganisationID)
 				}
 			}
-			candidates, err := projections.Candidates(ctx, tx, suppliers, buyers)
+			candidates, err := projections.Candidates(ctx, tx, suppliers, buyers, s.now())
 			if err != nil {
 				return unavailable(err)
 			}

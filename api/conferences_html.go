@@ -187,7 +187,11 @@ func funnelChart(stages []projections.FunnelStage) chart {
 		}
 		c.rect(centre-w/2, y, w, barH, funnelColours[i%len(funnelColours)], names[s.Stage]+": "+label)
 		c.text(labelW-8, y+barH/2+5, names[s.Stage], "end", "label")
-		c.text(centre, y+barH/2+5, label, "middle", "inbar")
+		class := "inbar"
+		if i >= 2 { // the darker stages
+			class += " dark"
+		}
+		c.text(centre, y+barH/2+5, label, "middle", class)
 	}
 	return c
 }
@@ -266,6 +270,7 @@ const reportTemplateText = `<!doctype html>
   figcaption { color: #555; font-size: 12px; margin-top: 2px; }
   svg text { font-family: inherit; font-size: 12px; fill: #1b1b1b; }
   svg text.inbar { font-weight: bold; }
+  svg text.dark { fill: #fff; }
   svg text.value { fill: #444; font-size: 11px; }
   svg line { stroke: #d0d7de; stroke-width: 1; }
   table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }

@@ -101,9 +101,13 @@ func (s *Server) getSchedule(c echo.Context) error {
 	if v.Meetings, err = projections.Meetings(ctx, s.pool, ev.ID, f); err != nil {
 		return unavailable(err)
 	}
+	ev.InVenueTime(v.Meetings)
 	if p.Role == RoleOrganiser {
 		if v.Proposal, err = projections.GetProposal(ctx, s.pool, ev.ID); err != nil {
 			return unavailable(err)
+		}
+		if v.Proposal != nil {
+			ev.InVenueTime(v.Proposal.Meetings)
 		}
 	}
 	return withETag(c, ev.Version, v)
@@ -170,6 +174,7 @@ func (s *Server) loadAgenda(c echo.Context) (agenda, projections.Event, error) {
 	if err != nil {
 		return agenda{}, ev, unavailable(err)
 	}
+	ev.InVenueTime(ms)
 	reg, registered := ev.Registered(org)
 	if !registered && len(ms) == 0 {
 		return agenda{}, ev, domain.Errorf(domain.ErrNotFound, "organisation %s has no agenda at this event", org)
@@ -248,7 +253,7 @@ func (s *Server) getReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := projections.EventReport(c.Request().Context(), s.pool, id)
+	r, err := projections.EventReport(c.Request().Context(), s.pool, id, s.now())
 	if err != nil {
 		return unavailable(err)
 	}

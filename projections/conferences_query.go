@@ -60,6 +60,16 @@ func (e Event) Registered(org uuid.UUID) (Registration, bool) {
 	return Registration{}, false
 }
 
+// InVenueTime shows the meetings' times in the venue's offset (that of the
+// event's starts_at), like the event's own times; the database keeps
+// instants only.
+func (e Event) InVenueTime(ms []Meeting) {
+	loc := e.StartsAt.Location()
+	for i := range ms {
+		ms[i].StartsAt, ms[i].EndsAt = ms[i].StartsAt.In(loc), ms[i].EndsAt.In(loc)
+	}
+}
+
 // EventSummary is one line of the event list.
 type EventSummary struct {
 	ID uuid.UUID `json:"id"`
@@ -339,9 +349,11 @@ type RowQuerier interface {
 // Candidates returns the scheduling candidates among the given suppliers and
 // buyers from the match lists (the matches read model): one pair per
 // supplier, buyer and demand with the best score of the supplier's
-// capabilities for that demand, ordered by supplier, buyer and demand. It
-// is one row of JSON so that it runs on an eventstore.Tx too.
-func Candidates(ctx context.Context, db RowQuerier, suppliers, buyers []uuid.UUID) ([]schedule.Pair, error) {
+// capabilities for that demand, ordered by supplier, buyer and demand.
+// Like the match lists firms see, pairs whose certificates lapsed before
+// day today (UTC) are left out. It is one row of JSON so that it runs on an
+// eventstore.Tx too.
+func Candidates(ctx context.Context, db RowQuerier, suppliers, buyers []uuid.UUID, today time.Time) ([]schedule.Pair, error) {
 	if len(suppliers) == 0 || len(buyers) == 0 {
 		return []schedule.Pair{}, nil
 	}
@@ -353,7 +365,8 @@ func Candidates(ctx context.Context, db RowQuerier, suppliers, buyers []uuid.UUI
   'score', score) ORDER BY supplier_id, buyer_id, demand_id), '[]')
 FROM (SELECT supplier_id, buyer_id, demand_id, least(greatest(round(max(score)::numeric), 0), 100)::int AS score
       FROM matches WHERE supplier_id = ANY($1::uuid[]) AND buyer_id = ANY($2::uuid[])
-      GROUP BY supplier_id, buyer_id, demand_id) best`, suppliers, buyers).Scan(&rows)
+        AND (expires_on IS NULL OR expires_on >= $3::date)
+      GROUP BY supplier_id, buyer_id, demand_id) best`, suppliers, buyers, today.UTC().Format(time.DateOnly)).Scan(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("projections: candidates: %w", err)
 	}

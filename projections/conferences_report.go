@@ -175,9 +175,10 @@ func (m Meeting) status() string {
 	return StatusUnreported
 }
 
-// EventReport builds the report of an event; an unknown id is an error
-// wrapping domain.ErrNotFound.
-func EventReport(ctx context.Context, db Querier, id uuid.UUID) (Report, error) {
+// EventReport builds the report of an event, with the match lists as they
+// stand on day today; an unknown id is an error wrapping
+// domain.ErrNotFound.
+func EventReport(ctx context.Context, db Querier, id uuid.UUID, today time.Time) (Report, error) {
 	ev, err := GetEvent(ctx, db, id)
 	if err != nil {
 		return Report{}, err
@@ -186,6 +187,7 @@ func EventReport(ctx context.Context, db Querier, id uuid.UUID) (Report, error) 
 	if err != nil {
 		return Report{}, err
 	}
+	ev.InVenueTime(meetings)
 	var suppliers, buyers []uuid.UUID
 	for _, r := range ev.Registrations {
 		if r.Role == conference.Supplier {
@@ -194,7 +196,7 @@ func EventReport(ctx context.Context, db Querier, id uuid.UUID) (Report, error) 
 			buyers = append(buyers, r.OrganisationID)
 		}
 	}
-	candidates, err := Candidates(ctx, db, suppliers, buyers)
+	candidates, err := Candidates(ctx, db, suppliers, buyers, today)
 	if err != nil {
 		return Report{}, err
 	}

@@ -276,6 +276,40 @@ func TestConferencesProjection(t *testing.T) {
 		}
 	}
 
+	// A side saying a meeting did not take place makes it a no-show, even
+	// after the organiser recorded it held; its result then counts for
+	// nothing.
+	var second conference.Meeting
+	for _, m := range f.load().Published() {
+		if m.ID != first.ID {
+			second = m
+		}
+	}
+	f.do(func(c *conference.Conference) error {
+		return c.RecordOutcome(second.ID, conference.Outcome{Status: conference.Held, Result: conference.ResultFollowUp}, after)
+	})
+	f.do(func(c *conference.Conference) error {
+		return c.GiveFeedback(conference.AsFirm(second.BuyerID), second.ID, conference.Feedback{Rating: conference.RatingNone}, after)
+	})
+	wait()
+	report, err := projections.EventReport(ctx, e.pool, f.event, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := projections.ReportTotals{Suppliers: 2, Buyers: 1, Requests: 2, RequestsAccepted: 1, RequestsDeclined: 1, Scheduled: 2,
+		Held: 1, NoShow: 1, Feedback: 2, CooperationPossible: 1, MoUs: 1, ValueUSD: value}
+	if report.Totals != want || *report.Rates.Deal.Percent != 100 || *report.Rates.Kept.Percent != 50 {
+		t.Fatalf("report totals %+v, rates %+v; want %+v", report.Totals, report.Rates, want)
+	}
+	if g := report.IndustryGroups[0]; g.Group != domain.Mechanical || g.Scheduled != 2 || g.Held != 1 || g.Suppliers != 1 || g.Buyers != 1 {
+		t.Fatalf("mechanical %+v", g)
+	}
+	for _, m := range report.Meetings {
+		if _, off := m.StartsAt.Zone(); off != 7*3600 {
+			t.Errorf("meeting at %v, not in the venue's time", m.StartsAt)
+		}
+	}
+
 	// A rebuild gives the same tables.
 	live := dump(t, e.pool, conferenceTables...)
 	e.rebuild(&projections.Conferences{})
