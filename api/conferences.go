@@ -427,17 +427,9 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 	return s.command(c, http.StatusOK, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
 		var out scheduleAnswer
 		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{}, func(conf *conference.Conference) error {
-			var suppliers, buyers []uuid.UUID
-			for _, r := range conf.Registrations() {
-				if r.Role == conference.Supplier {
-					suppliers = append(suppliers, r.OrganisationID)
-				} else {
-					buyers = append(buyers, r.OrganisationID)
-				}
-			}
-			candidates, err := projections.Candidates(ctx, tx, suppliers, buyers, s.now())
+			candidates, err := candidates(ctx, tx, conf, s.now())
 			if err != nil {
-				return unavailable(err)
+				return err
 			}
 			input := conference.ScheduleInput{Candidates: candidates, Floor: in.Floor,
 				NewID: func() uuid.UUID { return uuid.Must(uuid.NewV7()) }}
@@ -451,6 +443,21 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 		out.answer = created(id, res)
 		return out, err
 	})
+}
+
+// candidates reads the match lists of the firms registered for conf, as
+// they stand today, in the command's transaction.
+func candidates(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference, today time.Time) ([]schedule.Pair, error) {
+	var suppliers, buyers []uuid.UUID
+	for _, r := range conf.Registrations() {
+		if r.Role == conference.Supplier {
+			suppliers = append(suppliers, r.OrganisationID)
+		} else {
+			buyers = append(buyers, r.OrganisationID)
+		}
+	}
+	pairs, err := projections.Candidates(ctx, tx, suppliers, buyers, today)
+	return pairs, unavailable(err)
 }
 
 // publishSchedule: POST /v1/events/{id}/schedule/publish (organiser).
