@@ -481,3 +481,63 @@ func checkReportCSV(t *testing.T, a resp, r projections.Report) {
 		t.Errorf("CSV slots add up to %d", meetings)
 	}
 }
+
+// TestCancelledRegistrationWithdrawsMeetings: a firm leaving after the
+// schedule is published loses its meetings; the agendas show them
+// cancelled, so that calendar apps drop them, and the schedule no longer
+// lists them.
+func TestCancelledRegistrationWithdrawsMeetings(t *testing.T) {
+	t.Parallel()
+	clk := &clock{t: eventStart.AddDate(0, -1, 0)}
+	e := newClockEnv(t, clk)
+	event := e.newEvent("Hội chợ công nghiệp hỗ trợ")
+	base := "/v1/events/" + event
+	sup, supTok := e.signup("supplier", supplierBody("Cơ khí Sóc Sơn"))
+	e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", supTok, capabilityBody("Giá đỡ thép dập")), 201)
+	var buyers []firm
+	for _, name := range []string{"Canon Vietnam", "TOTO Vietnam"} {
+		id, tok := e.signup("buyer", buyerBody(name))
+		e.must(e.do("POST", "/v1/buyers/"+id+"/demands", tok, demandBody("Giá đỡ thép")), 201)
+		buyers = append(buyers, firm{id, tok, name})
+	}
+	var last int64
+	for _, org := range []string{sup, buyers[0].id, buyers[1].id} {
+		last = e.register(event, org).num(t, "position")
+	}
+	if r := decode[projections.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, last), e.organiser), 200)); r.Totals.Matches != 2 {
+		t.Fatalf("matches %+v", r.Totals)
+	}
+	e.must(e.do("POST", "/v1/events/0193a1f2-0000-7000-8000-000000000000/schedule", e.organiser, nil), 404)
+	e.must(e.do("POST", base+"/schedule", e.organiser, nil, "If-Match", `"1"`), 412)
+	e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"floor": -1}), 400)
+	proposal := decode[scheduleAnswer](t, e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"floor": 1}), 200))
+	if len(proposal.Meetings) != 2 {
+		t.Fatalf("proposal %+v", proposal)
+	}
+	e.must(e.do("POST", base+"/schedule/publish", e.organiser, nil), 200)
+	gone := e.must(e.do("DELETE", base+"/registrations/"+buyers[1].id, buyers[1].token, nil), 200)
+	after := fmt.Sprintf("?after=%d", gone.num(t, "position"))
+
+	var cancelled string
+	for _, m := range proposal.Meetings {
+		if m.BuyerID == buyers[1].id {
+			cancelled = m.ID
+		}
+	}
+	ics := unfold(string(e.must(e.read(base+"/agenda.ics"+after, supTok), 200).body))
+	i := strings.Index(ics, "UID:"+cancelled+"@keylink")
+	if i < 0 || !strings.Contains(ics[i:], "STATUS:CANCELLED\r\nSEQUENCE:1\r\n") || strings.Count(ics, "STATUS:CONFIRMED") != 1 {
+		t.Fatalf("calendar after the cancellation:\n%s", ics)
+	}
+	theirs := decode[struct{ Meetings []struct{ ID, Status string } }](t, e.must(e.read(base+"/agenda", buyers[1].token), 200))
+	if len(theirs.Meetings) != 1 || theirs.Meetings[0].ID != cancelled || theirs.Meetings[0].Status != "cancelled" {
+		t.Fatalf("the leaver's agenda %+v", theirs)
+	}
+	sched := decode[struct{ Meetings []projections.Meeting }](t, e.must(e.read(base+"/schedule", e.organiser), 200))
+	if len(sched.Meetings) != 1 || sched.Meetings[0].ID.String() == cancelled {
+		t.Fatalf("schedule after the cancellation %+v", sched.Meetings)
+	}
+	clk.set(eventStart.Add(4 * time.Hour))
+	e.must(e.do("POST", base+"/schedule", e.organiser, nil), 409) // the event is over
+	e.must(e.do("DELETE", base+"/registrations/"+sup, supTok, nil), 409)
+}
