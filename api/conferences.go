@@ -316,9 +316,7 @@ func (s *Server) declineMeetingRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in declineInput
 	raw, err := bindOptional(c, &in)
 	if err != nil {
 		return err
@@ -329,6 +327,11 @@ func (s *Server) declineMeetingRequest(c echo.Context) error {
 		}
 		return conf.DeclineMeetingRequest(actor(c), rid, in.Reason)
 	})
+}
+
+// declineInput is the optional body of a decline.
+type declineInput struct {
+	Reason string `json:"reason"`
 }
 
 // visibleRequest hides a request between two other firms from a firm: 404.
@@ -402,6 +405,12 @@ func proposalAnswer(p conference.Proposal) scheduleAnswer {
 	return a
 }
 
+// proposeInput is the optional body of a proposal: the number of meetings
+// every SME supplier gets first (docs/scheduling.md, the fairness floor).
+type proposeInput struct {
+	Floor int `json:"floor"`
+}
+
 // proposeSchedule: POST /v1/events/{id}/schedule {"floor"?} (organiser).
 // The candidates are the match lists of the registered firms, read in the
 // command's transaction; the answer is the proposal.
@@ -409,9 +418,7 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 	if err := requireOrganiser(c); err != nil {
 		return err
 	}
-	var in struct {
-		Floor int `json:"floor"`
-	}
+	var in proposeInput
 	raw, err := bindOptional(c, &in)
 	if err != nil {
 		return err

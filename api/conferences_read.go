@@ -23,7 +23,18 @@ func (s *Server) listEvents(c echo.Context) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"events": events})
+	return c.JSON(http.StatusOK, eventList{Events: events})
+}
+
+// eventList is GET /v1/events.
+type eventList struct {
+	Events []projections.EventSummary `json:"events"`
+}
+
+// requestList is GET /v1/events/{id}/meeting-requests.
+type requestList struct {
+	EventID  uuid.UUID             `json:"event_id"`
+	Requests []projections.Request `json:"requests"`
 }
 
 // loadEvent reads event {id} from the read model.
@@ -72,7 +83,7 @@ func (s *Server) listMeetingRequests(c echo.Context) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	return withETag(c, ev.Version, map[string]any{"event_id": ev.ID, "requests": rs})
+	return withETag(c, ev.Version, requestList{EventID: ev.ID, Requests: rs})
 }
 
 // scheduleView is GET /v1/events/{id}/schedule: the published meetings and,
