@@ -63,11 +63,14 @@ func (c *ProjectorConfig) setDefaults() {
 	if c.AckDeadline == 0 {
 		c.AckDeadline = 2 * time.Minute
 	}
+	// A batch's transaction holds back the snapshot xmin that every other
+	// projection reads below, so batches stay short: 100 events live, 5,000
+	// in a catch-up pass.
 	if c.BatchSize == 0 {
-		c.BatchSize = 500
+		c.BatchSize = 100
 	}
 	if c.CatchUpPage == 0 {
-		c.CatchUpPage = 20000
+		c.CatchUpPage = 5000
 	}
 }
 
