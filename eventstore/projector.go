@@ -95,6 +95,7 @@ type Projector struct {
 
 	mu      sync.Mutex
 	failing map[string]string
+	watch   watcher
 }
 
 // NewProjector returns a projector for the given projections.
@@ -369,31 +370,161 @@ func (p *Projector) Failing() map[string]string {
 var ErrNotCaughtUp = errors.New("eventstore: read model not caught up")
 
 // WaitFor blocks until every named projection has applied the event at global
-// position pos, or ctx ends (ErrNotCaughtUp).
+// position pos, or ctx ends (ErrNotCaughtUp). Waiters share one watcher that
+// reads all checkpoints every few milliseconds while anyone waits, so a crowd
+// of read-your-writes requests costs the database one query per tick, not one
+// per request.
 func (p *Projector) WaitFor(ctx context.Context, names []string, pos int64) error {
 	if pos <= 0 || len(names) == 0 {
 		return nil
 	}
-	tick := time.NewTicker(3 * time.Millisecond)
-	defer tick.Stop()
+	target, err := p.positionOf(ctx, pos)
+	if err != nil {
+		return err
+	}
+	p.watch.join(p)
+	defer p.watch.leave()
 	for {
-		var done bool
-		err := p.s.pool.QueryRow(ctx, `SELECT count(*) = cardinality($2::text[])
-FROM events e JOIN projection_checkpoints c ON c.name = ANY($2::text[])
-WHERE e.global_position = $1 AND (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position)`,
-			pos, names).Scan(&done)
-		if err == nil && done {
-			return nil
+		at, changed := p.watch.snapshot()
+		done := true
+		for _, n := range names {
+			if c, ok := at[n]; !ok || c.Less(target) {
+				done = false
+				break
+			}
 		}
-		if err != nil && ctx.Err() == nil && !errors.Is(translate(err), ErrUnavailable) {
-			return err
+		if done {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return ErrNotCaughtUp
-		case <-tick.C:
+		case <-changed:
 		}
 	}
+}
+
+// positionOf finds the commit-order position of the event at global position
+// pos, waiting for it to commit if needed.
+func (p *Projector) positionOf(ctx context.Context, pos int64) (Position, error) {
+	for {
+		var txid string
+		err := p.s.pool.QueryRow(ctx, `SELECT transaction_id::text FROM events WHERE global_position = $1`, pos).Scan(&txid)
+		if err == nil {
+			x, perr := strconv.ParseUint(txid, 10, 64)
+			return Position{TransactionID: x, Global: pos}, perr
+		}
+		if ctx.Err() != nil {
+			return Position{}, ErrNotCaughtUp
+		}
+		if !errors.Is(err, pgx.ErrNoRows) && !errors.Is(translate(err), ErrUnavailable) {
+			return Position{}, err
+		}
+		select {
+		case <-ctx.Done():
+			return Position{}, ErrNotCaughtUp
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// watcher polls the checkpoints while somebody waits and wakes the waiters
+// when they move.
+type watcher struct {
+	mu       sync.Mutex
+	at       map[string]Position
+	changed  chan struct{}
+	waiters  int
+	watching bool
+}
+
+func (w *watcher) join(p *Projector) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.waiters++
+	if w.changed == nil {
+		w.changed = make(chan struct{})
+	}
+	if !w.watching {
+		w.watching = true
+		go w.loop(p)
+	}
+}
+
+func (w *watcher) leave() {
+	w.mu.Lock()
+	w.waiters--
+	w.mu.Unlock()
+}
+
+func (w *watcher) snapshot() (map[string]Position, <-chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.at, w.changed
+}
+
+// loop reads every checkpoint each tick until nobody has waited for a second.
+func (w *watcher) loop(p *Projector) {
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	idleSince := time.Now()
+	for range tick.C {
+		w.mu.Lock()
+		if w.waiters > 0 {
+			idleSince = time.Now()
+		} else if time.Since(idleSince) > time.Second {
+			w.watching = false
+			w.mu.Unlock()
+			return
+		}
+		w.mu.Unlock()
+		at, err := p.checkpoints()
+		if err != nil {
+			continue
+		}
+		w.mu.Lock()
+		if !equalPositions(at, w.at) {
+			w.at = at
+			close(w.changed)
+			w.changed = make(chan struct{})
+		}
+		w.mu.Unlock()
+	}
+}
+
+func (p *Projector) checkpoints() (map[string]Position, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	rows, err := p.s.pool.Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	at := map[string]Position{}
+	for rows.Next() {
+		var (
+			name, txid string
+			pos        Position
+		)
+		if err := rows.Scan(&name, &txid, &pos.Global); err != nil {
+			return nil, err
+		}
+		pos.TransactionID, _ = strconv.ParseUint(txid, 10, 64)
+		at[name] = pos
+	}
+	return at, rows.Err()
+}
+
+func equalPositions(a, b map[string]Position) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // Behind returns the projections that have left an event committed more than
