@@ -199,6 +199,7 @@ func (s *Server) logout(c echo.Context) error {
 	if _, err := s.pool.Exec(c.Request().Context(), `UPDATE tokens SET revoked_at = now() WHERE token_hash = $1`, h); err != nil {
 		return unavailable(err)
 	}
+	s.tokens.forget(h)
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,28 +98,76 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnauthorized
 		}
 		sum := hashToken(token)
-		var (
-			p        Principal
-			org, acc *uuid.UUID
-		)
-		err := s.pool.QueryRow(c.Request().Context(), `SELECT role, organisation_id, account_id, name FROM tokens
-WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`, sum[:]).Scan(&p.Role, &org, &acc, &p.Name)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errUnauthorized
-		}
+		p, err := s.tokens.lookup(c.Request().Context(), s, sum)
 		if err != nil {
-			return unavailable(err)
-		}
-		if org != nil {
-			p.OrganisationID = *org
-		}
-		if acc != nil {
-			p.AccountID = *acc
+			return err
 		}
 		c.Set("principal", p)
 		c.Set("token_hash", sum[:])
 		return next(c)
 	}
+}
+
+// tokenCacheTTL is how long a resolved token is trusted without asking the
+// database again: a revoked token may keep working that long on other
+// server processes (the revoking process forgets it at once).
+const tokenCacheTTL = 5 * time.Second
+
+// tokenCache remembers resolved tokens by hash. Safe for concurrent use.
+type tokenCache struct {
+	mu      sync.Mutex
+	entries map[[32]byte]cachedToken
+}
+
+type cachedToken struct {
+	p       Principal
+	expires time.Time
+}
+
+func (tc *tokenCache) lookup(ctx context.Context, s *Server, sum [32]byte) (Principal, error) {
+	now := time.Now()
+	tc.mu.Lock()
+	if e, ok := tc.entries[sum]; ok && now.Before(e.expires) {
+		tc.mu.Unlock()
+		return e.p, nil
+	}
+	tc.mu.Unlock()
+	var (
+		p        Principal
+		org, acc *uuid.UUID
+		expires  time.Time
+	)
+	err := s.pool.QueryRow(ctx, `SELECT role, organisation_id, account_id, name, expires_at FROM tokens
+WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`, sum[:]).Scan(&p.Role, &org, &acc, &p.Name, &expires)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, errUnauthorized
+	}
+	if err != nil {
+		return p, unavailable(err)
+	}
+	if org != nil {
+		p.OrganisationID = *org
+	}
+	if acc != nil {
+		p.AccountID = *acc
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.entries == nil || len(tc.entries) > 100_000 {
+		tc.entries = map[[32]byte]cachedToken{}
+	}
+	until := now.Add(tokenCacheTTL)
+	if expires.Before(until) {
+		until = expires
+	}
+	tc.entries[sum] = cachedToken{p: p, expires: until}
+	return p, nil
+}
+
+func (tc *tokenCache) forget(sum []byte) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	delete(tc.entries, [32]byte(sum))
 }
 
 func principal(c echo.Context) Principal {

@@ -44,10 +44,7 @@ type aggregate interface {
 // version conflict; with If-Match a stale version is a 412 and writes nothing.
 func change[A aggregate](ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, expected *int64,
 	agg A, decide func(A) error) (eventstore.AppendResult, error) {
-	if err := tx.Lock(ctx, stream); err != nil {
-		return eventstore.AppendResult{}, err
-	}
-	recs, err := tx.ReadStream(ctx, stream)
+	recs, err := tx.LockAndRead(ctx, stream)
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}

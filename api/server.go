@@ -60,6 +60,7 @@ type Server struct {
 	cfg   Config
 	// openapi is the OpenAPI document, built once from operations().
 	openapi []byte
+	tokens  tokenCache
 }
 
 // New builds the server and its routes.

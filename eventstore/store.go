@@ -256,6 +256,24 @@ func (t *Tx) Lock(ctx context.Context, stream Stream) error {
 	return translate(err)
 }
 
+// LockAndRead takes the stream's lock (see Lock) and reads its events in the
+// same round trip.
+func (t *Tx) LockAndRead(ctx context.Context, stream Stream) ([]Record, error) {
+	var b pgx.Batch
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, stream.Name())
+	b.Queue(`SELECT `+recordColumns+` FROM events WHERE stream_id = $1 ORDER BY version`, stream.Name())
+	res := t.tx.SendBatch(ctx, &b)
+	defer res.Close()
+	if _, err := res.Exec(); err != nil {
+		return nil, translate(err)
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return nil, translate(err)
+	}
+	return t.s.scanRecords(rows)
+}
+
 // Exec runs a statement in the transaction, for the few stores that share the
 // command's transaction (idempotency answers).
 func (t *Tx) Exec(ctx context.Context, sql string, args ...any) error {
