@@ -4,7 +4,9 @@ export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 BIN := bin/keylink
 
-.PHONY: run test build lint fmt bench bench-baseline db
+.PHONY: run test build lint fmt bench load db
+
+LOAD_SECONDS ?= 30
 
 ## run: start PostgreSQL if DATABASE_URL is unset, migrate, seed an empty database, serve on :8080
 run: build
@@ -32,3 +34,7 @@ fmt:
 ## bench: Go benchmarks of the store and the pgbench baseline beside them
 bench:
 	@export DATABASE_URL="$$(scripts/db.sh)" && $(GO) test -run '^$$' -bench . -benchtime 3s ./eventstore/ && scripts/bench-baseline
+
+## load: the HTTP load harness at 16 clients beside a pgbench INSERT baseline (see docs/load.md)
+load:
+	@scripts/load $(LOAD_SECONDS)
