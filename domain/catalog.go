@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -144,4 +145,13 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	*d = x
 	return nil
+}
+
+// IndustryGroupNames lists the groups for messages: "mechanical, it, ...".
+func IndustryGroupNames() string {
+	names := make([]string, len(IndustryGroups))
+	for i, g := range IndustryGroups {
+		names[i] = string(g)
+	}
+	return strings.Join(names, ", ")
 }

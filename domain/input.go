@@ -150,3 +150,19 @@ var vsicRE = regexp.MustCompile(`^[0-9]{4,5}$`)
 // section letter, 2- or 3-digit divisions and groups) say no more than
 // industry_group does and would only blur matching.
 func ValidVSIC(s string) bool { return vsicRE.MatchString(s) }
+
+// HSCodes checks and normalises a list of HS codes (see NormalizeHSCode),
+// reporting bad items as field[i].
+func (p *Problems) HSCodes(field string, in []string) []string {
+	if len(in) > MaxListLen {
+		p.Add(field, "must have at most %d items", MaxListLen)
+		return nil
+	}
+	var out []string
+	for i, x := range in {
+		d, ok := NormalizeHSCode(x)
+		p.Check(ok, Index(field, i), "must be an HS code of 4 to 10 digits, dots allowed between digits")
+		out = append(out, d)
+	}
+	return out
+}

@@ -128,10 +128,10 @@ func (in Demand) spec() (DemandSpec, error) {
 	d := DemandSpec{IndustryGroup: in.IndustryGroup, Volume: in.Volume}
 	d.Title = p.Line("title", in.Title, true)
 	d.Description = p.Text("description", in.Description)
-	p.Check(in.IndustryGroup.Valid(), "industry_group", "must be one of %s", industryGroups())
+	p.Check(in.IndustryGroup.Valid(), "industry_group", "must be one of %s", domain.IndustryGroupNames())
 	d.VSIC = strings.TrimSpace(in.VSIC)
 	p.Check(d.VSIC == "" || domain.ValidVSIC(d.VSIC), "vsic", "must be a VSIC code of 4 or 5 digits")
-	d.HSCodes = hsCodes(&p, "hs_codes", in.HSCodes)
+	d.HSCodes = p.HSCodes("hs_codes", in.HSCodes)
 	d.Processes = p.Lines("processes", in.Processes)
 	d.Materials = p.Lines("materials", in.Materials)
 	d.RequiredCertifications = p.Lines("required_certifications", in.RequiredCertifications)
@@ -148,28 +148,6 @@ func (in Demand) spec() (DemandSpec, error) {
 		d.NeededBy = &t
 	}
 	return d, p.Err()
-}
-
-func hsCodes(p *domain.Problems, field string, in []string) []string {
-	if len(in) > domain.MaxListLen {
-		p.Add(field, "must have at most %d items", domain.MaxListLen)
-		return nil
-	}
-	var out []string
-	for i, x := range in {
-		d, ok := domain.NormalizeHSCode(x)
-		p.Check(ok, domain.Index(field, i), "must be an HS code of 4 to 10 digits, dots allowed between digits")
-		out = append(out, d)
-	}
-	return out
-}
-
-func industryGroups() string {
-	names := make([]string, len(domain.IndustryGroups))
-	for i, g := range domain.IndustryGroups {
-		names[i] = string(g)
-	}
-	return strings.Join(names, ", ")
 }
 
 // clone copies the lists and pointers so that a caller cannot change the

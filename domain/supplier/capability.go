@@ -136,10 +136,10 @@ func (in Capability) spec() (CapabilitySpec, error) {
 	c := CapabilitySpec{IndustryGroup: in.IndustryGroup, Capacity: in.Capacity, LeadTimeDays: in.LeadTimeDays}
 	c.Title = p.Line("title", in.Title, true)
 	c.Description = p.Text("description", in.Description)
-	p.Check(in.IndustryGroup.Valid(), "industry_group", "must be one of %s", industryGroups())
+	p.Check(in.IndustryGroup.Valid(), "industry_group", "must be one of %s", domain.IndustryGroupNames())
 	c.VSIC = strings.TrimSpace(in.VSIC)
 	p.Check(c.VSIC == "" || domain.ValidVSIC(c.VSIC), "vsic", "must be a VSIC code of 4 or 5 digits")
-	c.HSCodes = hsCodes(&p, "hs_codes", in.HSCodes)
+	c.HSCodes = p.HSCodes("hs_codes", in.HSCodes)
 	c.Processes = p.Lines("processes", in.Processes)
 	c.Materials = p.Lines("materials", in.Materials)
 	c.Certifications = certifications(&p, in.Certifications)
@@ -173,20 +173,6 @@ func certifications(p *domain.Problems, in []CertificationInput) []Certification
 	return out
 }
 
-func hsCodes(p *domain.Problems, field string, in []string) []string {
-	if len(in) > domain.MaxListLen {
-		p.Add(field, "must have at most %d items", domain.MaxListLen)
-		return nil
-	}
-	var out []string
-	for i, x := range in {
-		d, ok := domain.NormalizeHSCode(x)
-		p.Check(ok, domain.Index(field, i), "must be an HS code of 4 to 10 digits, dots allowed between digits")
-		out = append(out, d)
-	}
-	return out
-}
-
 func countries(p *domain.Problems, field string, in []string) []string {
 	if len(in) > domain.MaxListLen {
 		p.Add(field, "must have at most %d items", domain.MaxListLen)
@@ -199,14 +185,6 @@ func countries(p *domain.Problems, field string, in []string) []string {
 		out = append(out, c)
 	}
 	return out
-}
-
-func industryGroups() string {
-	names := make([]string, len(domain.IndustryGroups))
-	for i, g := range domain.IndustryGroups {
-		names[i] = string(g)
-	}
-	return strings.Join(names, ", ")
 }
 
 // clone copies the lists so that a caller cannot change the aggregate.
