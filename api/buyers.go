@@ -34,26 +34,11 @@ func (s *Server) registerBuyer(c echo.Context) error {
 	})
 }
 
-// changeBuyer runs decide on buyer {id} for a caller allowed to act for it.
+// changeBuyer runs decide on buyer {id} for a caller allowed to act for it,
+// answering with answerID (the buyer's id when uuid.Nil).
 func (s *Server) changeBuyer(c echo.Context, status int, raw []byte, answerID uuid.UUID, decide func(*buyer.Buyer) error) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := requireActFor(c, id); err != nil {
-		return err
-	}
-	expected, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	if answerID == uuid.Nil {
-		answerID = id
-	}
-	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		res, err := change(ctx, tx, buyerStream(id), expected, &buyer.Buyer{}, decide)
-		return created(answerID, res), err
-	})
+	return changePath(s, c, status, raw, answerID, buyerStream, func() *buyer.Buyer { return &buyer.Buyer{} }, requireActFor,
+		func(_ context.Context, _ *eventstore.Tx, b *buyer.Buyer) error { return decide(b) })
 }
 
 // postDemand: POST /v1/buyers/{id}/demands.

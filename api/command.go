@@ -71,6 +71,33 @@ func change[A aggregate](ctx context.Context, tx *eventstore.Tx, stream eventsto
 	return tx.Append(ctx, stream, eventstore.ExpectedVersion(last.Version), changes...)
 }
 
+// changePath runs decide on the aggregate whose id is the {id} path
+// parameter, for callers authorize lets through, and answers with answerID
+// (that id when uuid.Nil) and the stream's new version: the shared body of
+// every "change an existing aggregate" endpoint.
+func changePath[A aggregate](s *Server, c echo.Context, status int, raw []byte, answerID uuid.UUID,
+	stream func(uuid.UUID) eventstore.Stream, empty func() A, authorize func(echo.Context, uuid.UUID) error,
+	decide func(ctx context.Context, tx *eventstore.Tx, agg A) error) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := authorize(c, id); err != nil {
+		return err
+	}
+	expected, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if answerID == uuid.Nil {
+		answerID = id
+	}
+	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
+		res, err := change(ctx, tx, stream(id), expected, empty(), func(agg A) error { return decide(ctx, tx, agg) })
+		return created(answerID, res), err
+	})
+}
+
 // create appends the first events of a new stream.
 func create(ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, agg aggregate) (eventstore.AppendResult, error) {
 	return tx.Append(ctx, stream, eventstore.NoStream, agg.Changes()...)

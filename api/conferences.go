@@ -67,25 +67,12 @@ func actor(c echo.Context) conference.Actor {
 }
 
 // changeConference runs decide on event {id}, answering with answerID (the
-// event's id when uuid.Nil) and the event stream's version.
+// event's id when uuid.Nil) and the event stream's version. Who may do what
+// is the aggregate's to decide (see actor).
 func (s *Server) changeConference(c echo.Context, status int, raw []byte, answerID uuid.UUID,
 	decide func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	expected, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	if answerID == uuid.Nil {
-		answerID = id
-	}
-	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{},
-			func(conf *conference.Conference) error { return decide(ctx, tx, conf) })
-		return created(answerID, res), err
-	})
+	return changePath(s, c, status, raw, answerID, conferenceStream, func() *conference.Conference { return &conference.Conference{} },
+		func(echo.Context, uuid.UUID) error { return nil }, decide)
 }
 
 // bindOptional is bind for bodies that may be left out entirely.

@@ -41,27 +41,11 @@ func (s *Server) registerSupplier(c echo.Context) error {
 }
 
 // changeSupplier runs decide on supplier {id} for a caller allowed to act
-// for it, answering with answerID.
-func (s *Server) changeSupplier(c echo.Context, status int, raw []byte, answerID func(supplierID uuid.UUID) uuid.UUID,
-	decide func(*supplier.Supplier) error) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := requireActFor(c, id); err != nil {
-		return err
-	}
-	expected, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		res, err := change(ctx, tx, supplierStream(id), expected, &supplier.Supplier{}, decide)
-		return created(answerID(id), res), err
-	})
+// for it, answering with answerID (the supplier's id when uuid.Nil).
+func (s *Server) changeSupplier(c echo.Context, status int, raw []byte, answerID uuid.UUID, decide func(*supplier.Supplier) error) error {
+	return changePath(s, c, status, raw, answerID, supplierStream, func() *supplier.Supplier { return &supplier.Supplier{} }, requireActFor,
+		func(_ context.Context, _ *eventstore.Tx, sup *supplier.Supplier) error { return decide(sup) })
 }
-
-func same(id uuid.UUID) uuid.UUID { return id }
 
 // reviseSupplier: PUT /v1/suppliers/{id} replaces the profile.
 func (s *Server) reviseSupplier(c echo.Context) error {
@@ -70,7 +54,7 @@ func (s *Server) reviseSupplier(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.changeSupplier(c, http.StatusOK, raw, same, func(sup *supplier.Supplier) error { return sup.ReviseProfile(in) })
+	return s.changeSupplier(c, http.StatusOK, raw, uuid.Nil, func(sup *supplier.Supplier) error { return sup.ReviseProfile(in) })
 }
 
 // declareCapability: POST /v1/suppliers/{id}/capabilities.
@@ -81,7 +65,7 @@ func (s *Server) declareCapability(c echo.Context) error {
 		return err
 	}
 	cid := uuid.Must(uuid.NewV7())
-	return s.changeSupplier(c, http.StatusCreated, raw, func(uuid.UUID) uuid.UUID { return cid },
+	return s.changeSupplier(c, http.StatusCreated, raw, cid,
 		func(sup *supplier.Supplier) error { return sup.DeclareCapability(cid, in) })
 }
 
@@ -96,7 +80,7 @@ func (s *Server) reviseCapability(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.changeSupplier(c, http.StatusOK, raw, func(uuid.UUID) uuid.UUID { return cid },
+	return s.changeSupplier(c, http.StatusOK, raw, cid,
 		func(sup *supplier.Supplier) error { return sup.ReviseCapability(cid, in) })
 }
 
@@ -106,7 +90,7 @@ func (s *Server) withdrawCapability(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.changeSupplier(c, http.StatusOK, nil, func(uuid.UUID) uuid.UUID { return cid },
+	return s.changeSupplier(c, http.StatusOK, nil, cid,
 		func(sup *supplier.Supplier) error { return sup.WithdrawCapability(cid) })
 }
 
@@ -120,6 +104,6 @@ func (s *Server) recogniseKeyProduct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.changeSupplier(c, http.StatusCreated, raw, same,
+	return s.changeSupplier(c, http.StatusCreated, raw, uuid.Nil,
 		func(sup *supplier.Supplier) error { return sup.RecogniseKeyProduct(in) })
 }
