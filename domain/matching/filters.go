@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/keylink/keylink/domain"
@@ -43,34 +44,74 @@ func CompatibleGroups(g domain.IndustryGroup) []domain.IndustryGroup {
 	return out
 }
 
-// filter applies the hard filters in a fixed order and names the first that
-// fails.
-func filter(d Demand, c Capability, on domain.Date) (Note, bool) {
-	switch {
-	case c.Withdrawn:
+// filter applies the hard filters in a fixed order and, when explain is set,
+// names the first that fails. on is the dayKey of the day certificates must
+// be valid.
+func filter(d *PreparedDemand, c *PreparedCapability, on int, explain bool) (Note, bool) {
+	fail, req := failedFilter(d, c, on)
+	if fail == passed {
+		return Note{}, true
+	}
+	if !explain {
+		return Note{}, false
+	}
+	switch fail {
+	case capabilityWithdrawn:
 		return note("capability_withdrawn", "The capability was withdrawn."), false
-	case d.Closed:
+	case demandClosed:
 		return note("demand_closed", "The demand is closed."), false
-	case !slices.Contains(CompatibleGroups(d.IndustryGroup), c.IndustryGroup):
+	case groupIncompatible:
 		return note("industry_group_incompatible", "Group %s cannot serve a %s demand.",
-			c.IndustryGroup, d.IndustryGroup), false
-	}
-	if _, ok := domain.Convert(1, c.Capacity.Unit, d.Volume.Unit); !ok {
+			c.c.IndustryGroup, d.d.IndustryGroup), false
+	case unitIncomparable:
 		return note("unit_incomparable", "Capacity in %q cannot be compared with volume in %q.",
-			c.Capacity.Unit, d.Volume.Unit), false
+			c.c.Capacity.Unit, d.d.Volume.Unit), false
+	case certificationMissing:
+		return note("certification_missing", "No %s certificate.", req), false
+	default:
+		return note("certification_expired", "%s is not valid on %s.", req, fromDayKey(on)), false
 	}
-	for _, req := range d.RequiredCertifications {
-		if strings.TrimSpace(req) == "" {
-			continue
+}
+
+// filterResult names the hard filter a pair failed.
+type filterResult int
+
+const (
+	passed filterResult = iota
+	capabilityWithdrawn
+	demandClosed
+	groupIncompatible
+	unitIncomparable
+	certificationMissing
+	certificationExpired
+)
+
+// failedFilter finds the first hard filter the pair fails and, for a
+// certification, the requirement as written. It formats nothing, so
+// QuickScore rejects a pair without allocating.
+func failedFilter(d *PreparedDemand, c *PreparedCapability, on int) (filterResult, string) {
+	switch {
+	case c.withdrawn:
+		return capabilityWithdrawn, ""
+	case d.closed:
+		return demandClosed, ""
+	case c.groupBit&d.groupMask == 0 && (c.groupBit != 0 || !slices.Contains(d.groups, c.c.IndustryGroup)):
+		return groupIncompatible, ""
+	}
+	if c.unit != d.unit {
+		if _, ok := domain.Convert(1, c.c.Capacity.Unit, d.d.Volume.Unit); !ok {
+			return unitIncomparable, ""
 		}
-		switch certState(req, c.Certifications, on) {
+	}
+	for i := 0; i < len(d.certs); i += 2 {
+		switch certState(d.certs[i], d.certs[i+1], c.certs, on) {
 		case certMissing:
-			return note("certification_missing", "No %s certificate.", req), false
+			return certificationMissing, d.certRaws[i/2]
 		case certExpired:
-			return note("certification_expired", "%s is not valid on %s.", req, on), false
+			return certificationExpired, d.certRaws[i/2]
 		}
 	}
-	return Note{}, true
+	return passed, ""
 }
 
 type certStatus int
@@ -81,14 +122,15 @@ const (
 	certValid
 )
 
-// certState finds the best certificate for one required standard.
-func certState(req string, held []Certification, on domain.Date) certStatus {
+// certState finds the best of the held certificates (base, edition, last
+// day triples) for one required standard.
+func certState(base, edition uint32, held []uint32, on int) certStatus {
 	st := certMissing
-	for _, h := range held {
-		if !satisfies(h.Standard, req) {
+	for j := 0; j < len(held); j += 3 {
+		if !satisfies(held[j], held[j+1], base, edition) {
 			continue
 		}
-		if !h.ValidUntil.IsZero() && dayKey(h.ValidUntil) >= dayKey(on) {
+		if until := int(held[j+2]); until != 0 && until >= on {
 			return certValid
 		}
 		st = certExpired
@@ -96,17 +138,16 @@ func certState(req string, held []Certification, on domain.Date) certStatus {
 	return st
 }
 
-// satisfies reports whether a held standard meets a required one, ignoring
-// case, spaces and punctuation ("IATF 16949" = "iatf16949"). An edition after
-// a colon or hyphen ("ISO 9001:2015") is ignored unless the requirement names
+// satisfies reports whether a held standard meets a required one, given as
+// the ids of their keys' bases and editions (0: none). Keys ignore case,
+// spaces and punctuation ("IATF 16949" = "iatf16949"). An edition after a
+// colon or hyphen ("ISO 9001:2015") is ignored unless the requirement names
 // one too, in which case it must be the same. "ISO/IEC 27001" = "ISO 27001".
-func satisfies(held, required string) bool {
-	hb, he := certKey(held)
-	rb, re := certKey(required)
-	if hb == "" || hb != rb {
+func satisfies(heldBase, heldEdition, base, edition uint32) bool {
+	if heldBase == 0 || heldBase != base {
 		return false
 	}
-	return re == "" || re == he
+	return edition == 0 || edition == heldEdition
 }
 
 // certKey splits a standard into a compact base and an edition year.
@@ -148,28 +189,27 @@ func dayKey(d domain.Date) int {
 	return y*10000 + int(m)*100 + day
 }
 
+// fromDayKey is the date of a dayKey, at midnight UTC.
+func fromDayKey(k int) domain.Date {
+	return domain.Date{Time: time.Date(k/10000, time.Month(k/100%100), k%100, 0, 0, 0, 0, time.UTC)}
+}
+
 // certificationsHeld explains the passed certification filter, if any.
-func certificationsHeld(d Demand, c Capability, on domain.Date) (Note, bool) {
-	var names []string
-	for _, r := range d.RequiredCertifications {
-		if strings.TrimSpace(r) != "" {
-			names = append(names, r)
-		}
-	}
-	if len(names) == 0 {
+func certificationsHeld(d *PreparedDemand, on domain.Date) (Note, bool) {
+	if len(d.certRaws) == 0 {
 		return Note{}, false
 	}
-	return note("certifications_held", "Holds %s, valid on %s.", strings.Join(names, ", "), on), true
+	return note("certifications_held", "Holds %s, valid on %s.", strings.Join(d.certRaws, ", "), on), true
 }
 
 // adjacentGroup notes, without points, that the capability comes from a
 // neighbouring industry group.
-func adjacentGroup(d Demand, c Capability) (Note, bool) {
-	if c.IndustryGroup == d.IndustryGroup {
+func adjacentGroup(d *PreparedDemand, c *PreparedCapability) (Note, bool) {
+	if c.c.IndustryGroup == d.d.IndustryGroup {
 		return Note{}, false
 	}
 	return note("adjacent_industry_group", "Listed under %s, the demand under %s.",
-		c.IndustryGroup, d.IndustryGroup), true
+		c.c.IndustryGroup, d.d.IndustryGroup), true
 }
 
 // note builds a Note. Details quote user input, so they are made valid UTF-8

@@ -93,6 +93,13 @@ func FuzzScore(f *testing.F) {
 		if ok != ok2 || !reflect.DeepEqual(m, m2) {
 			t.Fatal("Score is not deterministic")
 		}
+		pd, pc := matching.PrepareDemand(d), matching.PrepareCapability(c)
+		if m3, ok3 := matching.ScorePrepared(pd, pc, today); ok != ok3 || !reflect.DeepEqual(m, m3) {
+			t.Fatalf("ScorePrepared = %+v, %v; Score = %+v, %v", m3, ok3, m, ok)
+		}
+		if s, ok4 := matching.QuickScore(pd, pc, today); ok != ok4 || ok && s != m.Score {
+			t.Fatalf("QuickScore = %d, %v; Score = %d, %v", s, ok4, m.Score, ok)
+		}
 	})
 }
 

@@ -103,43 +103,25 @@ type Match struct {
 // Score applies the hard filters and, if they pass, the weighted soft score.
 // today is used when d.NeededBy is nil. When a filter fails it returns false and
 // a Match whose only gap names the failed filter (for logs and tests; callers
-// must not show it). Score is pure and safe for concurrent use.
+// must not show it). Score is pure and safe for concurrent use. It prepares
+// both sides on every call; to score one side against many, prepare them once
+// and use ScorePrepared or QuickScore, which give the same results.
 func Score(d Demand, c Capability, today domain.Date) (Match, bool) {
-	m := Match{
-		DemandID:     d.DemandID,
-		BuyerID:      d.BuyerID,
-		SupplierID:   c.SupplierID,
-		CapabilityID: c.CapabilityID,
-		Reasons:      []Note{},
-		Gaps:         []Note{},
-	}
-	on := today
-	if d.NeededBy != nil {
-		on = *d.NeededBy
-	}
-	if fail, ok := filter(d, c, on); !ok {
-		m.Gaps = append(m.Gaps, fail)
+	pd, pc := prepareDemandFilters(d), prepareCapabilityFilters(c)
+	m, ok := filtered(pd, pc, today)
+	if !ok {
 		return m, false
 	}
-	var s sheet
-	if n, ok := certificationsHeld(d, c, on); ok {
-		s.reasons = append(s.reasons, n)
-	}
-	if n, ok := adjacentGroup(d, c); ok {
-		s.gaps = append(s.gaps, n)
-	}
-	for _, comp := range components {
-		comp(&s, d, c)
-	}
-	m.Score = s.score()
-	m.Reasons = append(m.Reasons, s.reasons...)
-	m.Gaps = append(m.Gaps, s.gaps...)
-	return m, true
+	pd.prepareScore()
+	pc.prepareScore()
+	return scored(m, pd, pc, today), true
 }
 
-// sheet accumulates the points of one Score call.
+// sheet accumulates the points of one Score call, and its notes when notes
+// is set (QuickScore leaves it unset and only counts).
 type sheet struct {
 	earned, possible float64
+	notes            bool
 	reasons, gaps    []Note
 }
 
@@ -157,11 +139,15 @@ func (s *sheet) add(weight int, fraction float64) {
 }
 
 func (s *sheet) reason(code, format string, args ...any) {
-	s.reasons = append(s.reasons, note(code, format, args...))
+	if s.notes {
+		s.reasons = append(s.reasons, note(code, format, args...))
+	}
 }
 
 func (s *sheet) gap(code, format string, args ...any) {
-	s.gaps = append(s.gaps, note(code, format, args...))
+	if s.notes {
+		s.gaps = append(s.gaps, note(code, format, args...))
+	}
 }
 
 // score scales the earned points to 0..100 over the components that applied,

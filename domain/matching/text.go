@@ -238,54 +238,74 @@ func isNumber(w string) bool {
 	return true
 }
 
-// cosine is the set cosine |a∩b| / sqrt(|a||b|) and the shared terms as
-// written in a, sorted. Unlike Jaccard it does not punish a capability for a
-// longer description.
-func cosine(a, b map[string]string) (float64, []string) {
-	if len(a) == 0 || len(b) == 0 {
-		return 0, nil
-	}
-	var shared []string
-	for norm, raw := range a {
-		if _, ok := b[norm]; ok {
-			shared = append(shared, raw)
-		}
-	}
-	slices.Sort(shared)
-	return float64(len(shared)) / math.Sqrt(float64(len(a))*float64(len(b))), shared
+// termSet is the meaningful words of a text as a sorted set of ids, with
+// the first way each was written.
+type termSet struct {
+	ids  []uint32
+	raws []string // raws[i] is how the word of ids[i] was first written
 }
 
-// itemKey turns a process or material name into its set of words, stop
-// words included ("heat treatment", "stainless steel").
-func itemKey(s string) map[string]bool {
-	m := make(map[string]bool)
-	for _, w := range words(s) {
-		m[w.norm] = true
+// termList is the termSet of s.
+func termList(s string) termSet {
+	m := terms(s)
+	norms := make([]string, 0, len(m))
+	for norm := range m {
+		norms = append(norms, norm)
 	}
-	return m
+	ids, order := idSet(norms)
+	raws := make([]string, len(ids))
+	for i, k := range order {
+		raws[i] = m[norms[k]]
+	}
+	return termSet{ids: ids, raws: raws}
+}
+
+// cosine is the set cosine |a∩b| / sqrt(|a||b|) of two term sets and the
+// size of the intersection. Unlike Jaccard it does not punish a capability
+// for a longer description.
+func cosine(a, b []uint32) (float64, int) {
+	la, lb := len(a), len(b)
+	if la == 0 || lb == 0 {
+		return 0, 0
+	}
+	n := common(a, b)
+	return float64(n) / math.Sqrt(float64(la)*float64(lb)), n
+}
+
+// shared lists the demand's terms that the capability has too, as the
+// demand wrote them, sorted.
+func shared(d *PreparedDemand, c *PreparedCapability) []string {
+	var out []string
+	for _, i := range commonIndexes(d.terms, c.terms) {
+		out = append(out, d.termRaws[i])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// itemKey turns a process or material name into its set of word ids, stop
+// words included ("heat treatment", "stainless steel").
+func itemKey(s string) []uint32 {
+	var ws []string
+	for _, w := range words(s) {
+		ws = append(ws, w.norm)
+	}
+	ids, _ := idSet(ws)
+	return ids
 }
 
 // itemCredit is how far a capability item covers a wanted one: fully when it
 // names every word of it or more ("robotic welding" for "welding"), partly
 // when it is a more generic form ("steel" for "stainless steel").
-func itemCredit(want, have map[string]bool) float64 {
+func itemCredit(want, have []uint32) float64 {
 	if len(want) == 0 || len(have) == 0 {
 		return 0
 	}
-	if subset(want, have) {
+	if subsetOf(want, have) {
 		return 1
 	}
-	if subset(have, want) {
+	if subsetOf(have, want) {
 		return genericCredit
 	}
 	return 0
-}
-
-func subset(a, b map[string]bool) bool {
-	for w := range a {
-		if !b[w] {
-			return false
-		}
-	}
-	return true
 }
