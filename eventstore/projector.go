@@ -64,10 +64,11 @@ func (c *ProjectorConfig) setDefaults() {
 		c.AckDeadline = 2 * time.Minute
 	}
 	// A batch's transaction holds back the snapshot xmin that every other
-	// projection reads below, so batches stay short: 100 events live, 5,000
-	// in a catch-up pass.
+	// projection reads below, so batches stay short: 10 events live (under
+	// load, 100-event batches of the matches projection held the others back
+	// by ~300 ms), 5,000 in a catch-up pass.
 	if c.BatchSize == 0 {
-		c.BatchSize = 100
+		c.BatchSize = 10
 	}
 	if c.CatchUpPage == 0 {
 		c.CatchUpPage = 5000
