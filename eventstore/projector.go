@@ -218,6 +218,9 @@ func (p *Projector) catchUp(ctx context.Context, pr Projection) {
 		}
 		if n > 0 {
 			p.s.metrics.applied.WithLabelValues(pr.Name()).Add(float64(n))
+			if at, err := readCheckpoint(ctx, p.s.pool, pr.Name()); err == nil {
+				p.s.metrics.checkpoint.WithLabelValues(pr.Name()).Set(float64(at.Global))
+			}
 			p.s.log.Info("projection caught up", "projection", pr.Name(), "events", n)
 		}
 		if n < p.cfg.CatchUpPage {
