@@ -38,17 +38,6 @@ func filled(n int, v int32) []int32 {
 	return s
 }
 
-func (st *state) clone() *state {
-	c := *st
-	c.supAt, c.buyAt, c.at = slices.Clone(st.supAt), slices.Clone(st.buyAt), slices.Clone(st.at)
-	c.supN, c.buyN, c.tables = slices.Clone(st.supN), slices.Clone(st.buyN), slices.Clone(st.tables)
-	c.interp = make([][]int, len(st.interp))
-	for i := range st.interp {
-		c.interp[i] = slices.Clone(st.interp[i])
-	}
-	return &c
-}
-
 // fits reports whether edge e can be placed in slot s now.
 func (st *state) fits(e, s int) bool {
 	m := st.m
