@@ -29,6 +29,9 @@ const (
 	mdCorrelation   = "correlation_id"
 	mdCausation     = "causation_id"
 	mdActor         = "actor"
+	// mdCheckpoint is where the consumer group's checkpoint stood when the
+	// batch was read, as "transaction_id/global_position".
+	mdCheckpoint = "checkpoint"
 )
 
 // expectAny marks an append that takes whatever version the stream is at.
@@ -109,10 +112,11 @@ SELECT e.global_position, e.transaction_id::text, e.event_id::text, e.payload::t
        jsonb_build_object('` + mdStreamType + `', e.stream_type, '` + mdStreamID + `', e.stream_id,
          '` + mdVersion + `', e.version::text, '` + mdType + `', e.type, '` + mdSchemaVersion + `', e.schema_version::text,
          '` + mdPosition + `', e.global_position::text, '` + mdTransaction + `', e.transaction_id::text,
-         '` + mdRecordedAt + `', to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')) || e.metadata
+         '` + mdRecordedAt + `', to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+         '` + mdCheckpoint + `', (SELECT transaction_id::text || '/' || global_position FROM last)) || e.metadata
 FROM events e
 WHERE (e.transaction_id, e.global_position) > ((SELECT transaction_id FROM last), (SELECT global_position FROM last))
-  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  AND e.transaction_id < (SELECT events_horizon())
 ORDER BY e.transaction_id, e.global_position
 LIMIT ` + strconv.Itoa(a.batch())
 	return wsql.Query{Query: q, Args: next.Args}, nil

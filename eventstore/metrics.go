@@ -46,10 +46,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 // OldestTransactionAge returns how long the oldest open write transaction in
-// the cluster has been running. While it runs, no projection reads past it.
+// the cluster, other than a projector session's, has been running. While it
+// runs, no projection reads past it.
 func (s *Store) OldestTransactionAge(ctx context.Context) (time.Duration, error) {
 	var secs float64
 	err := s.pool.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM max(now() - xact_start)), 0)::float8
-FROM pg_stat_activity WHERE backend_xid IS NOT NULL`).Scan(&secs)
+FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND application_name IS DISTINCT FROM $1`, ProjectorApplicationName).Scan(&secs)
 	return time.Duration(secs * float64(time.Second)), translate(err)
 }

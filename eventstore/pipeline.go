@@ -10,21 +10,40 @@ import (
 
 // pipeline is the pgx.Tx handed to projections. Exec only queues the
 // statement; queued statements go to the server in one round trip when the
-// projection reads (Query, QueryRow, SendBatch, CopyFrom), at the end of an
-// event (live) or of a page of events (rebuild). So a projection that writes
-// a row per event costs one round trip per event, or per page, rather than
-// one per statement. Exec therefore returns an empty CommandTag: a projection
+// projection reads (Query, QueryRow, SendBatch, CopyFrom), at the end of a
+// live batch or of a page of events (catch-up, rebuild). So a projection
+// that writes a row per event costs one round trip per batch rather than one
+// per statement. Exec therefore returns an empty CommandTag: a projection
 // that needs a statement's result must use Query.
+//
+// Each queued statement remembers the event it was queued for (owner), so
+// that a statement failing later is blamed on its own event.
 type pipeline struct {
 	pgx.Tx
-	batch pgx.Batch
+	batch  pgx.Batch
+	owner  int   // the event now being applied, as its caller numbers them
+	owners []int // the owner of each queued statement
 }
+
+// flushError is a queued statement that failed, with the event it was
+// queued for.
+type flushError struct {
+	stmt, of, owner int
+	err             error
+}
+
+func (e *flushError) Error() string {
+	return fmt.Sprintf("statement %d of %d: %v", e.stmt, e.of, e.err)
+}
+
+func (e *flushError) Unwrap() error { return e.err }
 
 var _ pgx.Tx = (*pipeline)(nil)
 
 // Exec queues sql.
 func (p *pipeline) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	p.batch.Queue(sql, args...)
+	p.owners = append(p.owners, p.owner)
 	return pgconn.CommandTag{}, nil
 }
 
@@ -33,14 +52,14 @@ func (p *pipeline) flush(ctx context.Context) error {
 	if p.batch.Len() == 0 {
 		return nil
 	}
-	b := p.batch // the results read the batch's queue: send a copy, reset ours
-	p.batch = pgx.Batch{}
+	b, owners := p.batch, p.owners // the results read the batch's queue: send a copy, reset ours
+	p.batch, p.owners = pgx.Batch{}, nil
 	n := b.Len()
 	res := p.Tx.SendBatch(ctx, &b)
 	for i := range n {
 		if _, err := res.Exec(); err != nil {
 			_ = res.Close()
-			return fmt.Errorf("statement %d of %d: %w", i+1, n, err)
+			return &flushError{stmt: i + 1, of: n, owner: owners[i], err: err}
 		}
 	}
 	return res.Close()

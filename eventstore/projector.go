@@ -2,10 +2,12 @@ package eventstore
 
 import (
 	"context"
+	stdsql "database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,8 +27,10 @@ import (
 //
 // The tx given to Apply and Reset pipelines writes: Exec queues the statement
 // and returns an empty CommandTag; queued statements are sent before any
-// Query or QueryRow and when the event (or a page of a rebuild) is done, and
-// a failing one fails the event. Use Query when a statement's result matters.
+// Query or QueryRow and when the batch of events (live, or a page of a
+// catch-up or rebuild) is done. A failing statement fails the batch, which
+// is rolled back and read again, and is blamed on the event it was queued
+// for. Use Query when a statement's result matters.
 type Projection interface {
 	Name() string
 	Apply(ctx context.Context, tx pgx.Tx, r Record) error
@@ -43,7 +47,7 @@ type ProjectorConfig struct {
 	RetryInterval time.Duration
 	// AckDeadline bounds one event's handling; keep it well above handler time.
 	AckDeadline time.Duration
-	// BatchSize is how many events one transaction reads and applies.
+	// BatchSize is the most events one live transaction reads and applies.
 	BatchSize int
 	// CatchUpPage is how many events one catch-up transaction may apply
 	// before the live subscription starts: a projection that starts far
@@ -63,12 +67,13 @@ func (c *ProjectorConfig) setDefaults() {
 	if c.AckDeadline == 0 {
 		c.AckDeadline = 2 * time.Minute
 	}
-	// A batch's transaction holds back the snapshot xmin that every other
-	// projection reads below, so batches stay short: 10 events live (under
-	// load, 100-event batches of the matches projection held the others back
-	// by ~300 ms), 5,000 in a catch-up pass.
+	// A batch's writes go to the server in one round trip, so larger
+	// batches cost less per event. Its transaction does not hold back the
+	// other projections (events_horizon leaves projector sessions out), but
+	// an event that arrives during a batch waits for it: 100 events live,
+	// 5,000 in a catch-up pass.
 	if c.BatchSize == 0 {
-		c.BatchSize = 10
+		c.BatchSize = 100
 	}
 	if c.CatchUpPage == 0 {
 		c.CatchUpPage = 5000
@@ -160,7 +165,8 @@ func (p *Projector) Run(ctx context.Context) error {
 func (p *Projector) run(ctx context.Context, pr Projection) error {
 	p.catchUp(ctx, pr)
 	deadline := p.cfg.AckDeadline
-	sub, err := wsql.NewSubscriber(wsql.BeginnerFromPgx(p.s.pool), wsql.SubscriberConfig{
+	beginner := batchBeginner{Beginner: wsql.BeginnerFromPgx(p.s.ppool), p: p, pr: pr}
+	sub, err := wsql.NewSubscriber(beginner, wsql.SubscriberConfig{
 		ConsumerGroup:  pr.Name(),
 		AckDeadline:    &deadline,
 		PollInterval:   p.cfg.PollInterval,
@@ -188,7 +194,6 @@ func (p *Projector) run(ctx context.Context, pr Projection) error {
 			}
 		}
 	}
-	var st batchState
 	for {
 		select {
 		case <-ctx.Done():
@@ -197,7 +202,7 @@ func (p *Projector) run(ctx context.Context, pr Projection) error {
 			if !ok {
 				return nil
 			}
-			p.handle(pr, msg, &st)
+			p.handle(pr, msg)
 		}
 	}
 }
@@ -229,77 +234,169 @@ func (p *Projector) catchUp(ctx context.Context, pr Projection) {
 	}
 }
 
-// batchState follows the subscriber's transaction (one per batch) within a
-// projection's run loop.
-type batchState struct {
-	tx      wsql.Tx  // the batch transaction of the last message
-	at      Position // the checkpoint inside tx: events at or before it are applied
-	aborted bool     // tx was rolled back after a failure
+// batchTx is a subscriber batch transaction as the projector sees it. The
+// projection's writes for the whole batch queue in one pipeline and reach
+// the server together with the subscriber's acknowledgement (the
+// checkpoint's advance to the batch's last event), so a batch costs four
+// round trips (begin, read, writes, commit) whatever its size. Once it has
+// committed, its events count in the metrics.
+type batchTx struct {
+	wsql.Tx
+	pl      *pipeline
+	p       *Projector
+	pr      Projection
+	at      Position // the last event applied, or the checkpoint the batch started from
+	started bool     // at is set
+	recs    []appliedEvent
+	failed  error // an event failed: the batch is rolled back and read again
 }
 
-// handle applies one message and always acks it: Watermill would otherwise
-// resend a nacked message inside the same transaction, keeping the failed
-// attempt's writes. On failure the batch's transaction is rolled back
-// instead, the remaining messages of that batch are skipped, the
-// subscriber's commit fails, and the whole batch is read again later.
-func (p *Projector) handle(pr Projection, msg *message.Message, st *batchState) {
+// appliedEvent is what the metrics need of an applied event.
+type appliedEvent struct {
+	pos        Position
+	typ        string
+	recordedAt time.Time
+}
+
+// errBatchFailed refuses the acknowledgement of a batch in which an event
+// failed, so that Watermill rolls it back.
+var errBatchFailed = errors.New("eventstore: an event of the batch failed; rolling it back")
+
+// batchBeginner begins the subscriber's transactions on the projection pool
+// and wraps them for the projector.
+type batchBeginner struct {
+	wsql.Beginner
+	p  *Projector
+	pr Projection
+}
+
+func (b batchBeginner) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (wsql.Tx, error) {
+	tx, err := b.Beginner.BeginTx(ctx, opts)
+	if err != nil {
+		return tx, err
+	}
+	ptx, ok := tx.(*wsql.PgxTx)
+	if !ok {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("eventstore: unexpected subscriber transaction %T", tx)
+	}
+	return &batchTx{Tx: tx, pl: &pipeline{Tx: ptx.Tx}, p: b.p, pr: b.pr}, nil
+}
+
+// ExecContext runs the subscriber's acknowledgement behind the batch's
+// queued writes, in one round trip, or refuses it if an event failed.
+func (t *batchTx) ExecContext(ctx context.Context, query string, args ...any) (wsql.Result, error) {
+	if t.failed != nil {
+		return nil, errBatchFailed
+	}
+	if _, err := t.pl.Exec(ctx, query, args...); err != nil {
+		return nil, err
+	}
+	if err := t.pl.flush(ctx); err != nil {
+		t.fail(err, t.blame(err))
+		return nil, err
+	}
+	return wsql.PgxResult{}, nil
+}
+
+// Commit commits the batch and counts its events.
+func (t *batchTx) Commit() error {
+	if t.failed != nil {
+		_ = t.Tx.Rollback()
+		return errBatchFailed
+	}
+	if err := t.Tx.Commit(); err != nil {
+		return err
+	}
+	if n := len(t.recs); n > 0 {
+		name, m := t.pr.Name(), t.p.s.metrics
+		m.applied.WithLabelValues(name).Add(float64(n))
+		m.checkpoint.WithLabelValues(name).Set(float64(t.recs[n-1].pos.Global))
+		lag := m.lag.WithLabelValues(name)
+		now := time.Now()
+		for _, r := range t.recs {
+			lag.Observe(now.Sub(r.recordedAt).Seconds())
+		}
+		t.p.setFailing(name, "")
+		m.failing.WithLabelValues(name).Set(0)
+	}
+	return nil
+}
+
+// blame returns the event a failed flush's statement was queued for, or
+// the event being applied when the failure carries no statement.
+func (t *batchTx) blame(err error) appliedEvent {
+	var fe *flushError
+	if errors.As(err, &fe) && fe.owner >= 0 && fe.owner < len(t.recs) {
+		return t.recs[fe.owner]
+	}
+	if n := len(t.recs); n > 0 {
+		return t.recs[n-1]
+	}
+	return appliedEvent{}
+}
+
+// fail marks the batch failed and reports the event that failed it.
+func (t *batchTx) fail(err error, at appliedEvent) {
+	t.failed = err
+	name, m := t.pr.Name(), t.p.s.metrics
+	m.failures.WithLabelValues(name).Inc()
+	m.failing.WithLabelValues(name).Set(1)
+	t.p.setFailing(name, fmt.Sprintf("event %d (%s): %v", at.pos.Global, at.typ, err))
+	t.p.s.log.Error("projection failed on an event; its batch will be retried",
+		"projection", name, "position", at.pos.Global, "type", at.typ, "err", err)
+}
+
+// handle applies one message of a batch and always acks it: Watermill would
+// otherwise resend a nacked message inside the same transaction, keeping the
+// failed attempt's writes. After a failure the rest of the batch is skipped
+// and the batch's acknowledgement refused, so Watermill rolls the batch back
+// and reads it again after RetryInterval.
+func (p *Projector) handle(pr Projection, msg *message.Message) {
 	defer msg.Ack()
 	ctx := msg.Context()
 	wtx, ok := wsql.TxFromContext(ctx)
 	if !ok {
 		return
 	}
-	ptx := wtx.(*wsql.PgxTx).Tx
-	fresh := wtx != st.tx
-	if !fresh && st.aborted {
+	t, ok := wtx.(*batchTx)
+	if !ok || t.failed != nil {
 		return
-	}
-	if fresh {
-		*st = batchState{tx: wtx}
 	}
 	rec, err := p.record(msg)
-	if err == nil && fresh {
-		// The subscriber holds the checkpoint row locked for the batch, so
-		// reading it once per batch is enough to guard every event in it.
-		st.at, err = readCheckpoint(ctx, ptx, pr.Name())
+	if err == nil && !t.started {
+		// The subscriber holds the checkpoint row locked for the batch and
+		// read it with the batch: every event in the batch must come after
+		// it, in order.
+		t.at, err = parsePosition(msg.Metadata.Get(mdCheckpoint))
+		t.started = err == nil
 	}
-	if err == nil && !st.at.Less(rec.Position) {
+	if err == nil && !t.at.Less(rec.Position) {
 		return // applied before
 	}
+	t.recs = append(t.recs, appliedEvent{pos: rec.Position, typ: rec.Type, recordedAt: rec.RecordedAt})
 	if err == nil {
-		err = p.apply(ctx, pr, ptx, rec)
+		t.pl.owner = len(t.recs) - 1
+		err = pr.Apply(ctx, t.pl, rec)
 	}
 	if err != nil {
-		p.s.metrics.failures.WithLabelValues(pr.Name()).Inc()
-		p.s.metrics.failing.WithLabelValues(pr.Name()).Set(1)
-		p.setFailing(pr.Name(), fmt.Sprintf("event %d (%s): %v", rec.Position.Global, rec.Type, err))
-		p.s.log.Error("projection failed on an event; its batch will be retried",
-			"projection", pr.Name(), "position", rec.Position.Global, "type", rec.Type, "err", err)
-		_ = ptx.Rollback(context.WithoutCancel(ctx))
-		st.aborted = true
+		t.fail(err, t.blame(err))
 		return
 	}
-	st.at = rec.Position
-	p.setFailing(pr.Name(), "")
-	p.s.metrics.failing.WithLabelValues(pr.Name()).Set(0)
+	t.at = rec.Position
 }
 
-// apply runs the projection on one event through a pipeline, queueing the
-// checkpoint's advance behind its writes: the event's writes and checkpoint
-// reach the server in one round trip.
-func (p *Projector) apply(ctx context.Context, pr Projection, tx pgx.Tx, rec Record) error {
-	pl := &pipeline{Tx: tx}
-	if err := pr.Apply(ctx, pl, rec); err != nil {
-		return err
+// parsePosition parses "transaction_id/global_position".
+func parsePosition(s string) (Position, error) {
+	tx, g, ok := strings.Cut(s, "/")
+	var at Position
+	var err1, err2 error
+	at.TransactionID, err1 = strconv.ParseUint(tx, 10, 64)
+	at.Global, err2 = strconv.ParseInt(g, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return Position{}, fmt.Errorf("eventstore: bad checkpoint %q", s)
 	}
-	_, _ = pl.Exec(ctx, advanceCheckpointSQL, pr.Name(), strconv.FormatUint(rec.Position.TransactionID, 10), rec.Position.Global)
-	if err := pl.flush(ctx); err != nil {
-		return err
-	}
-	p.s.metrics.applied.WithLabelValues(pr.Name()).Inc()
-	p.s.metrics.checkpoint.WithLabelValues(pr.Name()).Set(float64(rec.Position.Global))
-	p.s.metrics.lag.WithLabelValues(pr.Name()).Observe(time.Since(rec.RecordedAt).Seconds())
-	return nil
+	return at, nil
 }
 
 func readCheckpoint(ctx context.Context, q interface {
@@ -538,7 +635,7 @@ func (p *Projector) Behind(ctx context.Context, age time.Duration) ([]string, er
 WHERE c.name = ANY($1::text[]) AND EXISTS (
   SELECT 1 FROM events e
   WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-    AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND e.transaction_id < (SELECT events_horizon())
     AND e.recorded_at < now() - $2::interval)`, p.Names(), age.String())
 	if err != nil {
 		return nil, translate(err)
@@ -599,7 +696,7 @@ WHERE c.name = $1 AND (e.transaction_id, e.global_position) > (c.transaction_id,
 // snapshot below its xmin, in commit order, so no page can hold an event that
 // sorts before the previous page's last.
 func (s *Store) replay(ctx context.Context, pr Projection, reset bool, limit int, report func(int)) error {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.ppool.Begin(ctx)
 	if err != nil {
 		return translate(err)
 	}

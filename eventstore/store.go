@@ -106,11 +106,28 @@ type Config struct {
 	Registry *Registry
 	Logger   *slog.Logger
 	Metrics  *Metrics
+	// ProjectionPool, if set, is where projections are applied (the live
+	// subscriptions, catch-up passes and rebuilds); it must never be used to
+	// append. When its sessions carry ProjectorApplicationName (see
+	// ConfigureProjectionPool), their transactions do not hold back what
+	// other projections may read. Unset: the main pool is used.
+	ProjectionPool *pgxpool.Pool
+}
+
+// ProjectorApplicationName is the application_name of projector sessions.
+// Subscribers read past their open transactions (events_horizon in
+// migrations/00006), and the database refuses their appends.
+const ProjectorApplicationName = "keylink-projector"
+
+// ConfigureProjectionPool marks cfg's sessions as projector sessions.
+func ConfigureProjectionPool(cfg *pgxpool.Config) {
+	cfg.ConnConfig.RuntimeParams["application_name"] = ProjectorApplicationName
 }
 
 // Store appends and reads events. It is safe for concurrent use.
 type Store struct {
 	pool    *pgxpool.Pool
+	ppool   *pgxpool.Pool // projections are applied here
 	reg     *Registry
 	log     *slog.Logger
 	wmlog   watermill.LoggerAdapter
@@ -126,8 +143,14 @@ func New(pool *pgxpool.Pool, cfg Config) (*Store, error) {
 	if cfg.Registry == nil {
 		errs = append(errs, errors.New("eventstore: nil registry"))
 	}
+	if pool != nil && pool.Config().ConnConfig.RuntimeParams["application_name"] == ProjectorApplicationName {
+		errs = append(errs, errors.New("eventstore: the main pool must not be a projection pool: it appends"))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if cfg.ProjectionPool == nil {
+		cfg.ProjectionPool = pool
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -135,7 +158,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Store, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(nil)
 	}
-	return &Store{pool: pool, reg: cfg.Registry, log: cfg.Logger,
+	return &Store{pool: pool, ppool: cfg.ProjectionPool, reg: cfg.Registry, log: cfg.Logger,
 		wmlog: watermill.NewSlogLogger(cfg.Logger), metrics: cfg.Metrics}, nil
 }
 
@@ -322,7 +345,7 @@ func (s *Store) ReadAll(ctx context.Context, from Position, limit int) ([]Record
 func (s *Store) readAll(ctx context.Context, q querier, from Position, limit int) ([]Record, error) {
 	rows, err := q.Query(ctx, `SELECT `+recordColumns+` FROM events
 WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
-  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  AND transaction_id < (SELECT events_horizon())
 ORDER BY transaction_id, global_position LIMIT $3`,
 		strconv.FormatUint(from.TransactionID, 10), from.Global, limit)
 	if err != nil {

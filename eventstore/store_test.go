@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/keylink/keylink/domain"
@@ -27,18 +29,37 @@ type counted struct {
 func (counted) EventType() string  { return "Counted" }
 func (counted) SchemaVersion() int { return 1 }
 
+// newStore returns a store on a fresh database, whose projections run on a
+// pool of projector sessions, as keylink serve's do.
 func newStore(t testing.TB) (*eventstore.Store, *pgxpool.Pool) {
 	t.Helper()
 	pool := dbtest.New(t)
+	ppool := projectionPool(t, pool)
 	reg, err := eventstore.NewRegistry(counted{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := eventstore.New(pool, eventstore.Config{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	s, err := eventstore.New(pool, eventstore.Config{Registry: reg, Logger: slog.New(slog.DiscardHandler), ProjectionPool: ppool})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s, pool
+}
+
+// projectionPool opens a pool of projector sessions on pool's database.
+func projectionPool(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(pool.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventstore.ConfigureProjectionPool(cfg)
+	ppool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ppool.Close)
+	return ppool
 }
 
 func stream(i int) eventstore.Stream { return eventstore.Stream{Type: "test", ID: fmt.Sprint(i)} }
@@ -502,4 +523,137 @@ func TestRebuildEqualsLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSeenExactlyOnce(t, pool, "seen", 300)
+}
+
+// A subscriber reads past a projector session's open transaction (it never
+// appends), but not past any other open write transaction, and a projector
+// session cannot append.
+func TestHorizonLeavesOutOnlyProjectorSessions(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	ppool := projectionPool(t, pool)
+	ctx := context.Background()
+	positions := func() []int64 {
+		t.Helper()
+		recs, err := s.ReadAll(ctx, eventstore.Position{}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, r := range recs {
+			out = append(out, r.Position.Global)
+		}
+		return out
+	}
+	// holdXid opens a transaction that has a transaction id.
+	holdXid := func(p *pgxpool.Pool) pgx.Tx {
+		t.Helper()
+		tx, err := p.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = tx.Rollback(ctx) })
+		if _, err := tx.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+
+	projector := holdXid(ppool)
+	first, err := s.Append(ctx, stream(1), eventstore.NoStream, counted{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := positions(); len(got) != 1 || got[0] != first.Position {
+		t.Fatalf("with a projector transaction open: read %v, want [%d]", got, first.Position)
+	}
+
+	writer := holdXid(pool)
+	second, err := s.Append(ctx, stream(2), eventstore.NoStream, counted{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := positions(); len(got) != 1 {
+		t.Fatalf("with an older write transaction open: read %v, want only [%d]", got, first.Position)
+	}
+	if err := writer.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := positions(); len(got) != 2 || got[1] != second.Position {
+		t.Fatalf("after the writer ended: read %v, want [%d %d]", got, first.Position, second.Position)
+	}
+
+	_, err = projector.Exec(ctx, `INSERT INTO events (event_id, stream_type, stream_id, version, type, schema_version, payload)
+VALUES (gen_random_uuid(), 'test', 'test-9', 1, 'Counted', 1, '{"n": 9}')`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "KL403" {
+		t.Fatalf("a projector session appended: %v", err)
+	}
+}
+
+// sqlPoison queues a statement that fails on one event until healed: the
+// failure surfaces only when the batch's writes are sent, after later
+// events were applied, and must still be blamed on its own event.
+type sqlPoison struct {
+	seen
+	bad    int
+	healed atomic.Bool
+}
+
+func (p *sqlPoison) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Record) error {
+	if c, _ := r.Event.(counted); c.N == p.bad && !p.healed.Load() {
+		if _, err := tx.Exec(ctx, `SELECT 1 / 0`); err != nil {
+			return err
+		}
+	}
+	return p.seen.Apply(ctx, tx, r)
+}
+
+func TestFailedStatementIsBlamedOnItsEvent(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	createSeen(t, pool)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const total = 30
+	var badAt int64
+	for i := range total {
+		res, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{i})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 12 {
+			badAt = res.Position
+		}
+	}
+	bad := &sqlPoison{seen: seen{name: "bad"}, bad: 12}
+	pr, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, RetryInterval: 20 * time.Millisecond, BatchSize: 100, CatchUpPage: -1}, bad)
+	ran := make(chan error, 1)
+	go func() { ran <- pr.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(ctx, time.Minute)
+	defer wcancel()
+	for pr.Failing()["bad"] == "" {
+		select {
+		case <-wctx.Done():
+			t.Fatal("the failing projection is not reported")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if why, want := pr.Failing()["bad"], fmt.Sprintf("event %d (Counted)", badAt); !strings.HasPrefix(why, want) {
+		t.Fatalf("failing: %q, want it to start with %q", why, want)
+	}
+	var applied int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM seen`).Scan(&applied); err != nil || applied != 0 {
+		t.Fatalf("a failed batch left %d rows (%v)", applied, err)
+	}
+	bad.healed.Store(true)
+	if err := pr.WaitFor(wctx, []string{"bad"}, lastEvent(t, pool)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-ran
+	checkSeenExactlyOnce(t, pool, "bad", total)
+	if len(pr.Failing()) != 0 {
+		t.Fatalf("still failing after healing: %v", pr.Failing())
+	}
 }

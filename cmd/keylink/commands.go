@@ -109,7 +109,7 @@ func cmdProjections(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	defer sys.pool.Close()
+	defer sys.close()
 	names := sys.projector.Names()
 	if fs.NArg() == 1 {
 		if sys.projector.Projection(fs.Arg(0)) == nil {

@@ -11,11 +11,13 @@ import (
 type config struct {
 	DatabaseURL string
 	Addr        string
-	LogLevel    slog.Level
+	// DebugAddr, when set, serves net/http/pprof there (keep it on loopback).
+	DebugAddr string
+	LogLevel  slog.Level
 }
 
 func loadConfig() (config, error) {
-	c := config{DatabaseURL: os.Getenv("DATABASE_URL"), Addr: os.Getenv("KEYLINK_ADDR")}
+	c := config{DatabaseURL: os.Getenv("DATABASE_URL"), Addr: os.Getenv("KEYLINK_ADDR"), DebugAddr: os.Getenv("KEYLINK_DEBUG_ADDR")}
 	if c.Addr == "" {
 		c.Addr = ":8080"
 	}

@@ -27,6 +27,7 @@ Environment:
   DATABASE_URL   PostgreSQL URL (required)
   KEYLINK_ADDR   listen address for serve (default :8080)
   LOG_LEVEL      debug, info, warn or error (default info)
+  KEYLINK_DEBUG_ADDR  if set, serve net/http/pprof there (use a loopback address)
 
 Every subcommand takes --help.
 `

@@ -60,7 +60,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	defer sys.pool.Close()
+	defer sys.close()
 	if *ifEmpty {
 		var seeded bool
 		if err := sys.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events)`).Scan(&seeded); err != nil {

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os/signal"
 	"syscall"
 	"time"
@@ -40,7 +42,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	defer sys.pool.Close()
+	defer sys.close()
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "keylink_oldest_transaction_age_seconds",
 		Help: "Age of the oldest open write transaction in the cluster; while it is open no projection advances past it.",
@@ -67,6 +69,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { projDone <- sys.projector.Run(projCtx) }()
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
+	if cfg.DebugAddr != "" {
+		go serveDebug(cfg.DebugAddr, log)
+	}
 	log.Info("serving", "addr", ln.Addr().String())
 
 	select {
@@ -85,4 +90,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return err
+}
+
+// serveDebug serves the runtime profiles of net/http/pprof on addr, for
+// profiling under load. It is off unless KEYLINK_DEBUG_ADDR is set.
+func serveDebug(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("serving profiles", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("debug listener stopped", "err", err)
+	}
 }

@@ -17,26 +17,55 @@ import (
 
 // system is the wired application.
 type system struct {
-	pool      *pgxpool.Pool
+	pool      *pgxpool.Pool // commands and queries
+	ppool     *pgxpool.Pool // projections only: never appends
 	store     *eventstore.Store
 	projector *eventstore.Projector
+}
+
+// close closes both pools.
+func (s *system) close() {
+	s.pool.Close()
+	s.ppool.Close()
 }
 
 // connect opens the pool. Sessions end any transaction left idle for 30 s:
 // one forgotten open transaction would stall every projection, which reads
 // only below the oldest running transaction.
 func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := poolConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxConns < 32 {
+		cfg.MaxConns = 32
+	}
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+// connectProjections opens the projection pool: sessions marked as the
+// projector's, whose transactions other projections need not wait for.
+// Each projection holds one connection for its batches, catch-up passes
+// and rebuilds; the read-your-writes watcher uses the main pool.
+func connectProjections(ctx context.Context, url string, projections int) (*pgxpool.Pool, error) {
+	cfg, err := poolConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	eventstore.ConfigureProjectionPool(cfg)
+	cfg.MaxConns = int32(projections + 2)
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+func poolConfig(url string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "keylink"
-	if cfg.MaxConns < 32 {
-		cfg.MaxConns = 32
-	}
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
-	return pgxpool.NewWithConfig(ctx, cfg)
+	return cfg, nil
 }
 
 // migrate applies migrations, retrying while the database is not up yet.
@@ -63,20 +92,27 @@ func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Regi
 		pool.Close()
 		return nil, err
 	}
+	all := projections.All()
+	ppool, err := connectProjections(ctx, cfg.DatabaseURL, len(all))
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	sys := &system{pool: pool, ppool: ppool}
 	codec, err := projections.Registry()
 	if err != nil {
-		pool.Close()
+		sys.close()
 		return nil, err
 	}
-	store, err := eventstore.New(pool, eventstore.Config{Registry: codec, Logger: log, Metrics: eventstore.NewMetrics(reg)})
+	sys.store, err = eventstore.New(pool, eventstore.Config{Registry: codec, Logger: log, Metrics: eventstore.NewMetrics(reg), ProjectionPool: ppool})
 	if err != nil {
-		pool.Close()
+		sys.close()
 		return nil, err
 	}
-	projector, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{}, projections.All()...)
+	sys.projector, err = eventstore.NewProjector(sys.store, eventstore.ProjectorConfig{}, all...)
 	if err != nil {
-		pool.Close()
+		sys.close()
 		return nil, err
 	}
-	return &system{pool: pool, store: store, projector: projector}, nil
+	return sys, nil
 }
