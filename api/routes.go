@@ -14,6 +14,7 @@ import (
 // Read models each GET waits for under ?after=P.
 var (
 	readDirectory = []string{"directory"}
+	readSearch    = []string{"directory", "directory_search"}
 	readBoard     = []string{"board"}
 )
 
@@ -39,7 +40,7 @@ func (s *Server) routes() {
 	auth.DELETE("/suppliers/:id/capabilities/:cid", s.withdrawCapability)
 	auth.POST("/suppliers/:id/key-products", s.recogniseKeyProduct)
 	auth.GET("/suppliers/:id", s.getSupplier, s.after(readDirectory))
-	auth.GET("/suppliers", s.searchSuppliers, s.after(readDirectory))
+	auth.GET("/suppliers", s.searchSuppliers, s.after(readSearch))
 
 	auth.POST("/buyers", s.registerBuyer)
 	auth.POST("/buyers/:id/demands", s.postDemand)

@@ -26,8 +26,8 @@ type Querier interface {
 }
 
 // Directory is the supplier directory: profiles, active capabilities and key
-// products in directory_* tables, with a folded search text per supplier kept
-// by SQL (search_fold) at write time. Every event is one statement. It
+// products in directory_* tables, with folded name and district kept by SQL
+// (search_fold) at write time; the search text is DirectorySearch's. Every event is one statement. It
 // holds no state, so one value may serve any number of projectors, but the
 // eventstore never applies two events of one projection concurrently.
 type Directory struct{}
@@ -96,18 +96,17 @@ WHERE id = $1`,
 const upsertCapabilitySQL = `INSERT INTO directory_capabilities
   (id, supplier_id, declared_version, title, description, industry_group, vsic, hs_codes, processes, materials,
    certifications, certification_keys, capacity_quantity, capacity_unit, capacity_per, moq, lead_time_days,
-   export_markets, search_text)
+   export_markets)
 SELECT $1, $2, $3, $4, $5, $6, $7, coalesce($8::text[], '{}'), coalesce($9::text[], '{}'), coalesce($10::text[], '{}'),
   $11::jsonb, ARRAY(SELECT DISTINCT certification_key(c->>'standard') FROM jsonb_array_elements($11::jsonb) c ORDER BY 1),
-  $12, $13, $14, $15, $16, coalesce($17::text[], '{}'),
-  search_fold(concat_ws(' ', $4::text, $5::text, array_to_string($9::text[], ' '), array_to_string($10::text[], ' ')))
+  $12, $13, $14, $15, $16, coalesce($17::text[], '{}')
 ON CONFLICT (id) DO UPDATE SET
   title = excluded.title, description = excluded.description, industry_group = excluded.industry_group,
   vsic = excluded.vsic, hs_codes = excluded.hs_codes, processes = excluded.processes, materials = excluded.materials,
   certifications = excluded.certifications, certification_keys = excluded.certification_keys,
   capacity_quantity = excluded.capacity_quantity, capacity_unit = excluded.capacity_unit,
   capacity_per = excluded.capacity_per, moq = excluded.moq, lead_time_days = excluded.lead_time_days,
-  export_markets = excluded.export_markets, search_text = excluded.search_text`
+  export_markets = excluded.export_markets`
 
 // refreshSupplierSQL ends every capability statement: it recomputes what a
 // supplier row ($2) derives from its active capabilities, given as the CTE
@@ -118,19 +117,18 @@ const refreshSupplierSQL = `
 UPDATE directory_suppliers s SET version = $3,
   capability_count = (SELECT count(*) FROM caps),
   industry_groups = ARRAY(SELECT DISTINCT industry_group FROM caps ORDER BY 1),
-  capability_text = coalesce((SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps), ''),
   certification_keys = ARRAY(SELECT DISTINCT k FROM caps, unnest(caps.certification_keys) k ORDER BY 1)
 WHERE s.id = $2`
 
 // otherCapsSQL selects the supplier's ($2) active capabilities other than
 // the one ($1) the statement changes.
-const otherCapsSQL = `SELECT industry_group, search_text, certification_keys, declared_version
+const otherCapsSQL = `SELECT industry_group, certification_keys
   FROM directory_capabilities WHERE supplier_id = $2 AND id <> $1`
 
 // capabilitySQL declares or revises a capability and refreshes its supplier
 // in one statement.
 const capabilitySQL = `WITH changed AS (` + upsertCapabilitySQL + `
-  RETURNING industry_group, search_text, certification_keys, declared_version),
+  RETURNING industry_group, certification_keys),
 caps AS (` + otherCapsSQL + ` UNION ALL SELECT * FROM changed)` + refreshSupplierSQL
 
 // withdrawSQL deletes a capability and refreshes its supplier in one
@@ -383,10 +381,11 @@ func groupNames() string {
 	return strings.Join(names, ", ")
 }
 
-// sql builds the page query: one condition per filter, each word a LIKE on
-// the folded text (the pg_trgm index serves it) with the word folded by the
-// same search_fold as the rows and its LIKE wildcards escaped. It fetches one
-// row more than the page to know whether another page follows.
+// sql builds the page query: one condition per filter, the words LIKEs on
+// DirectorySearch's folded text (its pg_trgm index serves them) with each
+// word folded by the same search_fold as the rows and its LIKE wildcards
+// escaped. It fetches one row more than the page to know whether another
+// page follows.
 func (s search) sql() (string, []any) {
 	var (
 		where []string
@@ -396,9 +395,13 @@ func (s search) sql() (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	var words []string
 	for _, w := range s.words {
-		where = append(where, `search_text LIKE '%' || replace(replace(replace(search_fold(`+arg(w)+
+		words = append(words, `search_text LIKE '%' || replace(replace(replace(search_fold(`+arg(w)+
 			`), '\', '\\'), '%', '\%'), '_', '\_') || '%'`)
+	}
+	if len(words) > 0 {
+		where = append(where, `id IN (SELECT supplier_id FROM directory_search WHERE `+strings.Join(words, " AND ")+`)`)
 	}
 	if s.group != "" {
 		where = append(where, `industry_groups @> ARRAY[`+arg(s.group)+`::text]`)

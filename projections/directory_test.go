@@ -83,7 +83,7 @@ func TestGetSupplier(t *testing.T) {
 	e.supplier(sid, func(s *supplier.Supplier) error {
 		return s.RecogniseKeyProduct(supplier.KeyProduct{Product: "Phích nước", RecognizedYear: 2023, DecisionNo: "12/QĐ-UBND"})
 	})
-	e.rebuild(&projections.Directory{})
+	e.rebuild(&projections.Directory{}, &projections.DirectorySearch{})
 
 	got, err := projections.GetSupplier(ctx, e.pool, sid)
 	if err != nil {
@@ -147,7 +147,7 @@ func TestGetSupplierEmptyListsAndNotFound(t *testing.T) {
 	ctx := context.Background()
 	sid := newID(t)
 	e.registerSupplier(sid, registration(2, "Vicostone", "Thạch Thất"))
-	e.rebuild(&projections.Directory{})
+	e.rebuild(&projections.Directory{}, &projections.DirectorySearch{})
 	got, err := projections.GetSupplier(ctx, e.pool, sid)
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func TestProfileRevisionRenamesAndKeepsCapabilities(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	wait := e.live(&projections.Directory{})
+	wait := e.live(&projections.Directory{}, &projections.DirectorySearch{})
 	sid := newID(t)
 	e.registerSupplier(sid, registration(3, "Old Name", "Đông Anh"))
 	e.supplier(sid, func(s *supplier.Supplier) error {
@@ -239,7 +239,7 @@ func TestSearchSuppliers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	ids := directoryFixture(t, e)
-	e.rebuild(&projections.Directory{})
+	e.rebuild(&projections.Directory{}, &projections.DirectorySearch{})
 	tests := []struct {
 		q    projections.SupplierQuery
 		want []string
@@ -328,7 +328,7 @@ func TestSearchSummaryCounts(t *testing.T) {
 	e.supplier(sid, func(s *supplier.Supplier) error {
 		return s.RecogniseKeyProduct(supplier.KeyProduct{Product: "Phần mềm", RecognizedYear: 2024, DecisionNo: "1/QĐ"})
 	})
-	e.rebuild(&projections.Directory{})
+	e.rebuild(&projections.Directory{}, &projections.DirectorySearch{})
 	page, err := projections.SearchSuppliers(ctx, e.pool, projections.SupplierQuery{})
 	if err != nil {
 		t.Fatal(err)
@@ -362,7 +362,7 @@ func TestSearchPagination(t *testing.T) {
 		e.registerSupplier(id, registration(100+i, fmt.Sprintf("%s %d", names[i%len(names)], i%4), "Hà Đông"))
 		e.supplier(id, func(s *supplier.Supplier) error { return s.DeclareCapability(newID(t), capability("Part", group)) })
 	}
-	e.rebuild(&projections.Directory{})
+	e.rebuild(&projections.Directory{}, &projections.DirectorySearch{})
 
 	walk := func(q projections.SupplierQuery) []uuid.UUID {
 		var ids []uuid.UUID

@@ -28,5 +28,5 @@ func Registry() (*eventstore.Registry, error) { return eventstore.NewRegistry(Ev
 
 // All returns every live projection.
 func All() []eventstore.Projection {
-	return []eventstore.Projection{&Directory{}, &Board{}, &Conferences{}, &Matches{}}
+	return []eventstore.Projection{&Directory{}, &DirectorySearch{}, &Board{}, &Conferences{}, &Matches{}}
 }

@@ -19,6 +19,7 @@ import (
 )
 
 var readModelTables = []string{"directory_suppliers", "directory_capabilities", "directory_key_products",
+	"directory_search", "directory_search_capabilities",
 	"board_buyers", "board_demands"}
 
 // world remembers what exists so that random commands are mostly valid.
@@ -201,7 +202,7 @@ func BenchmarkRebuild(b *testing.B) {
 	for _, bench := range []struct {
 		p      eventstore.Projection
 		events int
-	}{{&projections.Directory{}, supplierEvents}, {&projections.Board{}, buyerEvents}} {
+	}{{&projections.Directory{}, supplierEvents}, {&projections.DirectorySearch{}, supplierEvents}, {&projections.Board{}, buyerEvents}} {
 		b.Run(bench.p.Name(), func(b *testing.B) {
 			start := time.Now()
 			for range b.N {
