@@ -67,24 +67,30 @@ func matchLimit(limit int) int {
 	return limit
 }
 
-// matchItemColumns are the columns of a DemandMatch from l, a page of
-// matches rows. The supplier's name is looked up for those rows only: a
-// join would let the planner hash all of match_suppliers for 20 rows.
-const matchItemColumns = `l.supplier_id, (SELECT s.name FROM match_suppliers s WHERE s.id = l.supplier_id),
-  l.capability_id, l.score, l.reasons, l.gaps`
-
 // matchLive keeps the rows of matches m still valid on day $2.
 const matchLive = `(m.expires_on IS NULL OR m.expires_on >= $2::date)`
 
-// demandMatchesSQL reads a demand and the first $3 rows of its list in one
-// statement; a demand without rows still gives one row, of NULLs.
-const demandMatchesSQL = `SELECT d.buyer_id, d.closed, ` + matchItemColumns + `
+// Rows keep a pair's score and the day it was scored, not its notes: a read
+// explains each pair it returns again, from the inputs the projection
+// stored (which any change to the pair rewrites along with its row) and
+// that day, so the notes are the ones the projection would have written.
+// The scalar subqueries and lateral joins look up the inputs of the rows
+// read only: a join would let the planner hash whole tables for 20 rows.
+
+// demandMatchesSQL reads a demand with its buyer and the first $3 rows of
+// its list, each with its supplier and capability, in one statement; a
+// demand without rows still gives one row, with NULLs for the pair.
+const demandMatchesSQL = `SELECT d.buyer_id, d.closed, d.spec, b.name, b.country, b.district,
+  l.supplier_id, sp.name, sp.district, sp.industrial_zone, sp.key_products, l.capability_id, c.spec, l.score, l.scored_on
 FROM match_demands d
+LEFT JOIN match_buyers b ON b.id = d.buyer_id
 LEFT JOIN LATERAL (
-  SELECT m.supplier_id, m.capability_id, m.score, m.reasons, m.gaps FROM matches m
+  SELECT m.supplier_id, m.capability_id, m.score, m.scored_on FROM matches m
   WHERE m.demand_id = d.id AND ` + matchLive + `
   ORDER BY m.score DESC, m.supplier_id, m.capability_id
   LIMIT $3) l ON true
+LEFT JOIN LATERAL (SELECT * FROM match_suppliers s WHERE s.id = l.supplier_id) sp ON true
+LEFT JOIN LATERAL (SELECT spec FROM match_capabilities x WHERE x.id = l.capability_id) c ON true
 WHERE d.id = $1
 ORDER BY l.score DESC, l.supplier_id, l.capability_id`
 
@@ -98,21 +104,34 @@ func DemandMatches(ctx context.Context, db Querier, demandID uuid.UUID, limit in
 	if err != nil {
 		return DemandMatchList{}, fmt.Errorf("projections: demand matches: %w", err)
 	}
+	defer rows.Close()
 	out := DemandMatchList{DemandID: demandID, Matches: []DemandMatch{}}
 	found := false
+	var d *mxDemand
 	for rows.Next() {
 		found = true
-		var it nullMatchItem
-		if err := rows.Scan(append([]any{&out.BuyerID, &out.Closed}, it.targets()...)...); err != nil {
-			rows.Close()
+		var (
+			dspec []byte
+			b     nullBuyer
+			pair  nullPair
+		)
+		if err := rows.Scan(append([]any{&out.BuyerID, &out.Closed, &dspec, &b.name, &b.country, &b.district},
+			pair.targets()...)...); err != nil {
 			return DemandMatchList{}, fmt.Errorf("projections: demand matches: %w", err)
 		}
-		if m, ok, err := it.item(); err != nil {
-			rows.Close()
-			return DemandMatchList{}, fmt.Errorf("projections: demand matches: %w", err)
-		} else if ok {
-			out.Matches = append(out.Matches, m)
+		if pair.supplierID == nil {
+			continue // the NULL row of an empty list
 		}
+		if d == nil {
+			if d, err = readDemand(demandID, out.BuyerID, dspec, b); err != nil {
+				return DemandMatchList{}, fmt.Errorf("projections: demand matches: %w", err)
+			}
+		}
+		m, err := pair.explain(d)
+		if err != nil {
+			return DemandMatchList{}, fmt.Errorf("projections: demand matches: %w", err)
+		}
+		out.Matches = append(out.Matches, m)
 	}
 	if err := rows.Err(); err != nil {
 		return DemandMatchList{}, fmt.Errorf("projections: demand matches: %w", err)
@@ -123,55 +142,64 @@ func DemandMatches(ctx context.Context, db Querier, demandID uuid.UUID, limit in
 	return out, nil
 }
 
-// supplierMatchesSQL reads a supplier and the first $3 rows of its list in
-// one statement. Only rows among the first 100 of their demand's list count
-// (shown), so that a supplier sees the demands whose buyers can see it.
-const supplierMatchesSQL = `SELECT l.demand_id, l.buyer_id, (SELECT b.name FROM match_buyers b WHERE b.id = l.buyer_id),
-  ` + matchItemColumns + `
+// supplierMatchesSQL reads a supplier and the first $3 rows of its list,
+// each with its demand, buyer and capability, in one statement. Only rows
+// among the first 100 of their demand's list count (shown), so that a
+// supplier sees the demands whose buyers can see it.
+const supplierMatchesSQL = `SELECT l.demand_id, l.buyer_id, b.name, b.country, b.district, d.spec,
+  sp.id, sp.name, sp.district, sp.industrial_zone, sp.key_products, l.capability_id, c.spec, l.score, l.scored_on
 FROM match_suppliers sp
 LEFT JOIN LATERAL (
-  SELECT m.demand_id, m.buyer_id, m.supplier_id, m.capability_id, m.score, m.reasons, m.gaps FROM matches m
+  SELECT m.demand_id, m.buyer_id, m.capability_id, m.score, m.scored_on FROM matches m
   WHERE m.supplier_id = sp.id AND m.shown AND ` + matchLive + `
   ORDER BY m.score DESC, m.capability_id, m.demand_id
   LIMIT $3) l ON true
+LEFT JOIN LATERAL (SELECT * FROM match_buyers x WHERE x.id = l.buyer_id) b ON true
+LEFT JOIN LATERAL (SELECT spec FROM match_demands x WHERE x.id = l.demand_id) d ON true
+LEFT JOIN LATERAL (SELECT spec FROM match_capabilities x WHERE x.id = l.capability_id) c ON true
 WHERE sp.id = $1
 ORDER BY l.score DESC, l.capability_id, l.demand_id`
 
 // SupplierMatches returns the first limit open demands in whose lists the
 // supplier is shown (among the first MaxMatchLimit stored), best first
 // (score, then capability id, then demand id), as they stand on day today
-// (UTC): pairs whose certificates lapsed before it are left out. An unknown supplier is an error
-// wrapping domain.ErrNotFound. It runs one statement.
+// (UTC): pairs whose certificates lapsed before it are left out. An unknown
+// supplier is an error wrapping domain.ErrNotFound. It runs one statement.
 func SupplierMatches(ctx context.Context, db Querier, supplierID uuid.UUID, limit int, today time.Time) (SupplierMatchList, error) {
 	rows, err := db.Query(ctx, supplierMatchesSQL, supplierID, matchDay(today).Time, matchLimit(limit))
 	if err != nil {
 		return SupplierMatchList{}, fmt.Errorf("projections: supplier matches: %w", err)
 	}
+	defer rows.Close()
 	out := SupplierMatchList{SupplierID: supplierID, Matches: []SupplierMatch{}}
 	found := false
 	for rows.Next() {
 		found = true
 		var (
 			did, bid *uuid.UUID
-			bname    *string
-			it       nullMatchItem
+			dspec    []byte
+			b        nullBuyer
+			pair     nullPair
 		)
-		if err := rows.Scan(append([]any{&did, &bid, &bname}, it.targets()...)...); err != nil {
-			rows.Close()
+		if err := rows.Scan(append([]any{&did, &bid, &b.name, &b.country, &b.district, &dspec}, pair.targets()...)...); err != nil {
 			return SupplierMatchList{}, fmt.Errorf("projections: supplier matches: %w", err)
 		}
-		m, ok, err := it.item()
+		if did == nil || bid == nil || pair.capabilityID == nil {
+			continue // the NULL row of an empty list
+		}
+		d, err := readDemand(*did, *bid, dspec, b)
 		if err != nil {
-			rows.Close()
 			return SupplierMatchList{}, fmt.Errorf("projections: supplier matches: %w", err)
 		}
-		if ok && did != nil && bid != nil {
-			sm := SupplierMatch{DemandID: *did, BuyerID: *bid, DemandMatch: m}
-			if bname != nil {
-				sm.BuyerName = *bname
-			}
-			out.Matches = append(out.Matches, sm)
+		m, err := pair.explain(d)
+		if err != nil {
+			return SupplierMatchList{}, fmt.Errorf("projections: supplier matches: %w", err)
 		}
+		sm := SupplierMatch{DemandID: *did, BuyerID: *bid, DemandMatch: m}
+		if b.name != nil {
+			sm.BuyerName = *b.name
+		}
+		out.Matches = append(out.Matches, sm)
 	}
 	if err := rows.Err(); err != nil {
 		return SupplierMatchList{}, fmt.Errorf("projections: supplier matches: %w", err)
@@ -182,37 +210,71 @@ func SupplierMatches(ctx context.Context, db Querier, supplierID uuid.UUID, limi
 	return out, nil
 }
 
-// nullMatchItem scans matchItemColumns from the nullable side of a LEFT
-// JOIN.
-type nullMatchItem struct {
+// nullBuyer is a match_buyers row from the nullable side of a join.
+type nullBuyer struct {
+	name, country, district *string
+}
+
+// readDemand prepares a demand for scoring from its stored spec and buyer,
+// as the projection does (mxDemand.prepare).
+func readDemand(id, buyerID uuid.UUID, spec []byte, b nullBuyer) (*mxDemand, error) {
+	d := &mxDemand{id: id, buyerID: buyerID}
+	if err := json.Unmarshal(spec, &d.spec); err != nil {
+		return nil, fmt.Errorf("demand %s: %w", id, err)
+	}
+	var buyer *mxBuyer
+	if b.name != nil {
+		buyer = &mxBuyer{id: buyerID, name: *b.name, country: deref(b.country), district: deref(b.district)}
+	}
+	d.prepare(buyer)
+	return d, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// nullPair is a pair of a list, with its supplier and capability, from the
+// nullable side of a join.
+type nullPair struct {
 	supplierID, capabilityID *uuid.UUID
-	supplierName             *string
+	name, district, zone     *string
+	keyProducts              *int
+	spec                     []byte
 	score                    *int
-	reasons, gaps            []byte
+	scoredOn                 *time.Time
 }
 
-func (n *nullMatchItem) targets() []any {
-	return []any{&n.supplierID, &n.supplierName, &n.capabilityID, &n.score, &n.reasons, &n.gaps}
+func (n *nullPair) targets() []any {
+	return []any{&n.supplierID, &n.name, &n.district, &n.zone, &n.keyProducts, &n.capabilityID, &n.spec, &n.score, &n.scoredOn}
 }
 
-// item is the scanned DemandMatch; ok is false for the NULL row of an
-// empty list.
-func (n *nullMatchItem) item() (DemandMatch, bool, error) {
-	if n.supplierID == nil || n.capabilityID == nil || n.score == nil {
-		return DemandMatch{}, false, nil
+// explain scores the pair again with d on the day it was scored, for its
+// notes. Its inputs are the ones its row was written with, so the score is
+// the stored one; anything else is a broken read model, reported as an
+// error rather than shown.
+func (n *nullPair) explain(d *mxDemand) (DemandMatch, error) {
+	if n.supplierID == nil || n.capabilityID == nil || n.score == nil || n.scoredOn == nil || n.spec == nil {
+		return DemandMatch{}, fmt.Errorf("pair of demand %s has no supplier or capability", d.id)
 	}
-	m := DemandMatch{SupplierID: *n.supplierID, CapabilityID: *n.capabilityID, Score: *n.score}
-	if n.supplierName != nil {
-		m.SupplierName = *n.supplierName
+	s := &mxSupplier{id: *n.supplierID, name: deref(n.name), district: deref(n.district), zone: deref(n.zone)}
+	if n.keyProducts != nil {
+		s.keyProducts = *n.keyProducts
 	}
-	if err := json.Unmarshal(n.reasons, &m.Reasons); err != nil {
-		return DemandMatch{}, false, fmt.Errorf("reasons: %w", err)
+	c := &mxCap{id: *n.capabilityID, sup: s}
+	if err := json.Unmarshal(n.spec, &c.spec); err != nil {
+		return DemandMatch{}, fmt.Errorf("capability %s: %w", c.id, err)
 	}
-	if err := json.Unmarshal(n.gaps, &m.Gaps); err != nil {
-		return DemandMatch{}, false, fmt.Errorf("gaps: %w", err)
+	c.prepare()
+	m, ok := matching.ScorePrepared(d.prep, c.prep, domain.Date{Time: *n.scoredOn})
+	if !ok || m.Score != *n.score {
+		return DemandMatch{}, fmt.Errorf("demand %s, capability %s: scored %d (%v) again, stored %d", d.id, c.id, m.Score, ok, *n.score)
 	}
-	m.Reasons, m.Gaps = nonNilNotes(m.Reasons), nonNilNotes(m.Gaps)
-	return m, true, nil
+	return DemandMatch{SupplierID: s.id, SupplierName: s.name, CapabilityID: c.id, Score: m.Score,
+		Reasons: nonNilNotes(m.Reasons), Gaps: nonNilNotes(m.Gaps)}, nil
 }
 
 func nonNilNotes(ns []matching.Note) []matching.Note {

@@ -178,7 +178,8 @@ type matchChanges struct {
 }
 
 // writeMatches writes what one event changed in the lists, in one
-// statement. Upserted rows are explained in full only now.
+// statement. Upserted rows record the event's day: a read explains them
+// again from their inputs as they stood that day.
 func writeMatches(ctx context.Context, tx pgx.Tx, x *matchDelta) error {
 	var ch matchChanges
 	for _, d := range sortedByID(x.pairs, func(d *mxDemand) uuid.UUID { return d.id }) {
@@ -187,12 +188,8 @@ func writeMatches(ctx context.Context, tx pgx.Tx, x *matchDelta) error {
 	if len(ch.ups)+len(ch.goneD)+len(ch.flipD)+len(ch.flagD) == 0 {
 		return nil
 	}
-	cols, err := explainMatches(ch.ups, x.today)
-	if err != nil {
-		return err
-	}
-	sql, args := matchWriteSQL(ch, cols)
-	_, err = tx.Exec(ctx, sql, args...)
+	sql, args := matchWriteSQL(ch, matchColumnsOf(ch.ups, x.today))
+	_, err := tx.Exec(ctx, sql, args...)
 	return err
 }
 
@@ -240,48 +237,28 @@ func (ch *matchChanges) add(m *matchModel, d *mxDemand, touched map[*mxSupplier]
 type matchColumns struct {
 	demand, supplier, capability, buyer [][16]byte
 	score                               []int16
-	expires                             []pgtype.Date
-	reasons, gaps                       []string
+	expires, scored                     []pgtype.Date
 	shown                               []bool
 }
 
-// explainMatches scores the rows again with their notes, in parallel. The
-// score must be the one the list was ordered by.
-func explainMatches(rows []matchRow, today domain.Date) (matchColumns, error) {
+// matchColumnsOf lays the rows out as columns, scored on day today, with
+// the day each pair's certificates last hold.
+func matchColumnsOf(rows []matchRow, today domain.Date) matchColumns {
 	n := len(rows)
 	c := matchColumns{
 		demand: make([][16]byte, n), supplier: make([][16]byte, n), capability: make([][16]byte, n),
 		buyer: make([][16]byte, n), score: make([]int16, n), expires: make([]pgtype.Date, n),
-		reasons: make([]string, n), gaps: make([]string, n), shown: make([]bool, n),
+		scored: make([]pgtype.Date, n), shown: make([]bool, n),
 	}
-	errs := make([]error, n)
-	parallelChunks(n, 16, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			errs[i] = c.explain(i, rows[i], today)
+	day := pgtype.Date{Time: today.Time, Valid: true}
+	for i, r := range rows {
+		c.demand[i], c.supplier[i], c.capability[i], c.buyer[i] = r.d.id, r.e.sup.id, r.e.cap.id, r.d.buyerID
+		c.score[i], c.scored[i], c.shown[i] = int16(r.e.score), day, r.shown
+		if until, ok := matching.ValidThrough(r.d.prep, r.e.cap.prep, today); ok {
+			c.expires[i] = pgtype.Date{Time: until.Time, Valid: true}
 		}
-	})
-	return c, errors.Join(errs...)
-}
-
-func (c *matchColumns) explain(i int, r matchRow, today domain.Date) error {
-	m, ok := matching.ScorePrepared(r.d.prep, r.e.cap.prep, today)
-	if !ok || m.Score != r.e.score {
-		return fmt.Errorf("demand %s, capability %s: scored %d (%v), listed at %d", r.d.id, r.e.cap.id, m.Score, ok, r.e.score)
 	}
-	reasons, err := json.Marshal(m.Reasons)
-	if err != nil {
-		return err
-	}
-	gaps, err := json.Marshal(m.Gaps)
-	if err != nil {
-		return err
-	}
-	c.demand[i], c.supplier[i], c.capability[i], c.buyer[i] = r.d.id, r.e.sup.id, r.e.cap.id, r.d.buyerID
-	c.score[i], c.reasons[i], c.gaps[i], c.shown[i] = int16(m.Score), string(reasons), string(gaps), r.shown
-	if until, ok := matching.ValidThrough(r.d.prep, r.e.cap.prep, today); ok {
-		c.expires[i] = pgtype.Date{Time: until.Time, Valid: true}
-	}
-	return nil
+	return c
 }
 
 // matchWriteSQL builds the one statement of writeMatches from the parts it
@@ -319,15 +296,14 @@ func matchWriteSQL(ch matchChanges, cols matchColumns) (string, []any) {
 		b.WriteString(`SELECT 1`)
 		return b.String(), args
 	}
-	b.WriteString(`INSERT INTO matches (demand_id, supplier_id, capability_id, buyer_id, score, expires_on, reasons, gaps, shown)
-SELECT x.d, x.s, x.c, x.b, x.score, x.expires_on, x.reasons::jsonb, x.gaps::jsonb, x.shown
+	b.WriteString(`INSERT INTO matches (demand_id, supplier_id, capability_id, buyer_id, score, expires_on, scored_on, shown)
+SELECT x.d, x.s, x.c, x.b, x.score, x.expires_on, x.scored_on, x.shown
 FROM unnest(` + arg(cols.demand, "uuid[]") + `, ` + arg(cols.supplier, "uuid[]") + `, ` + arg(cols.capability, "uuid[]") +
 		`, ` + arg(cols.buyer, "uuid[]") + `, ` + arg(cols.score, "int2[]") + `, ` + arg(cols.expires, "date[]") +
-		`, ` + arg(cols.reasons, "text[]") + `, ` + arg(cols.gaps, "text[]") + `, ` + arg(cols.shown, "bool[]") + `)
-  AS x(d, s, c, b, score, expires_on, reasons, gaps, shown)
+		`, ` + arg(cols.scored, "date[]") + `, ` + arg(cols.shown, "bool[]") + `)
+  AS x(d, s, c, b, score, expires_on, scored_on, shown)
 ON CONFLICT (demand_id, supplier_id) DO UPDATE SET capability_id = excluded.capability_id, buyer_id = excluded.buyer_id,
-  score = excluded.score, expires_on = excluded.expires_on, reasons = excluded.reasons, gaps = excluded.gaps,
-  shown = excluded.shown`)
+  score = excluded.score, expires_on = excluded.expires_on, scored_on = excluded.scored_on, shown = excluded.shown`)
 	return b.String(), args
 }
 
