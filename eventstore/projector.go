@@ -15,6 +15,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Projection builds one read model from events.
@@ -45,8 +46,6 @@ type ProjectorConfig struct {
 	// RetryInterval is the pause after a failed batch (a poison event or the
 	// database away) before it is read again.
 	RetryInterval time.Duration
-	// AckDeadline bounds one event's handling; keep it well above handler time.
-	AckDeadline time.Duration
 	// BatchSize is the most events one live transaction reads and applies.
 	BatchSize int
 	// CatchUpPage is how many events one catch-up transaction may apply
@@ -64,9 +63,6 @@ func (c *ProjectorConfig) setDefaults() {
 	if c.RetryInterval == 0 {
 		c.RetryInterval = time.Second
 	}
-	if c.AckDeadline == 0 {
-		c.AckDeadline = 2 * time.Minute
-	}
 	// A batch's writes go to the server in one round trip, so larger
 	// batches cost less per event. Its transaction does not hold back the
 	// other projections (events_horizon leaves projector sessions out), but
@@ -83,7 +79,7 @@ func (c *ProjectorConfig) setDefaults() {
 // Validate reports every bad setting at once.
 func (c ProjectorConfig) Validate() error {
 	var errs []error
-	if c.PollInterval < 0 || c.RetryInterval < 0 || c.AckDeadline < 0 {
+	if c.PollInterval < 0 || c.RetryInterval < 0 {
 		errs = append(errs, errors.New("eventstore: negative interval"))
 	}
 	if c.BatchSize < 0 || c.BatchSize > 10000 {
@@ -164,11 +160,13 @@ func (p *Projector) Run(ctx context.Context) error {
 
 func (p *Projector) run(ctx context.Context, pr Projection) error {
 	p.catchUp(ctx, pr)
-	deadline := p.cfg.AckDeadline
+	// No ack deadline: on one, Watermill would acknowledge and commit the
+	// batch while the projection is still applying an event.
+	var noDeadline time.Duration
 	beginner := batchBeginner{Beginner: wsql.BeginnerFromPgx(p.s.ppool), p: p, pr: pr}
 	sub, err := wsql.NewSubscriber(beginner, wsql.SubscriberConfig{
 		ConsumerGroup:  pr.Name(),
-		AckDeadline:    &deadline,
+		AckDeadline:    &noDeadline,
 		PollInterval:   p.cfg.PollInterval,
 		RetryInterval:  p.cfg.RetryInterval,
 		ResendInterval: p.cfg.RetryInterval,
@@ -236,19 +234,26 @@ func (p *Projector) catchUp(ctx context.Context, pr Projection) {
 
 // batchTx is a subscriber batch transaction as the projector sees it. The
 // projection's writes for the whole batch queue in one pipeline and reach
-// the server together with the subscriber's acknowledgement (the
-// checkpoint's advance to the batch's last event), so a batch costs four
-// round trips (begin, read, writes, commit) whatever its size. Once it has
-// committed, its events count in the metrics.
+// the server together with the checkpoint's advance to the last event
+// applied, so a batch costs four round trips (begin, read, writes, commit)
+// whatever its size. Once it has committed, its events count in the
+// metrics.
+//
+// The checkpoint moves to the last event handle applied, not to the row
+// Watermill acknowledges: on shutdown Watermill may count an event it
+// delivered and handle applied as not acknowledged, and the writes and the
+// checkpoint must still go together.
 type batchTx struct {
 	wsql.Tx
-	pl      *pipeline
-	p       *Projector
-	pr      Projection
-	at      Position // the last event applied, or the checkpoint the batch started from
-	started bool     // at is set
-	recs    []appliedEvent
-	failed  error // an event failed: the batch is rolled back and read again
+	mu       sync.Mutex // handle against Watermill's acknowledgement and commit
+	pl       *pipeline
+	p        *Projector
+	pr       Projection
+	at       Position // the last event applied, or the checkpoint the batch started from
+	started  bool     // at is set
+	recs     []appliedEvent
+	failed   error // an event failed: the batch is rolled back and read again
+	finished bool  // the writes and the checkpoint were sent
 }
 
 // appliedEvent is what the metrics need of an applied event.
@@ -283,27 +288,51 @@ func (b batchBeginner) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (wsq
 	return &batchTx{Tx: tx, pl: &pipeline{Tx: ptx.Tx}, p: b.p, pr: b.pr}, nil
 }
 
-// ExecContext runs the subscriber's acknowledgement behind the batch's
-// queued writes, in one round trip, or refuses it if an event failed.
+// ExecContext takes the place of the subscriber's acknowledgement
+// (AckMessageQuery): it sends the batch's queued writes with the
+// checkpoint's advance, or refuses if an event failed. Other statements
+// (those run before subscribing) go through.
 func (t *batchTx) ExecContext(ctx context.Context, query string, args ...any) (wsql.Result, error) {
-	if t.failed != nil {
-		return nil, errBatchFailed
+	if query != advanceCheckpointSQL {
+		return t.Tx.ExecContext(ctx, query, args...)
 	}
-	if _, err := t.pl.Exec(ctx, query, args...); err != nil {
-		return nil, err
-	}
-	if err := t.pl.flush(ctx); err != nil {
-		t.fail(err, t.blame(err))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.finish(ctx); err != nil {
 		return nil, err
 	}
 	return wsql.PgxResult{}, nil
 }
 
-// Commit commits the batch and counts its events.
-func (t *batchTx) Commit() error {
+// finish sends the queued writes and the checkpoint's advance, once.
+func (t *batchTx) finish(ctx context.Context) error {
 	if t.failed != nil {
-		_ = t.Tx.Rollback()
 		return errBatchFailed
+	}
+	if t.finished {
+		return nil
+	}
+	t.finished = true
+	if !t.started {
+		return nil // nothing was applied
+	}
+	t.pl.owner = -1
+	_, _ = t.pl.Exec(ctx, advanceCheckpointSQL, t.pr.Name(), strconv.FormatUint(t.at.TransactionID, 10), t.at.Global)
+	if err := t.pl.flush(ctx); err != nil {
+		t.fail(err)
+		return err
+	}
+	return nil
+}
+
+// Commit sends what is still queued, commits the batch and counts its
+// events.
+func (t *batchTx) Commit() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.finish(context.Background()); err != nil {
+		_ = t.Tx.Rollback()
+		return err
 	}
 	if err := t.Tx.Commit(); err != nil {
 		return err
@@ -323,25 +352,32 @@ func (t *batchTx) Commit() error {
 	return nil
 }
 
-// blame returns the event a failed flush's statement was queued for, or
-// the event being applied when the failure carries no statement.
-func (t *batchTx) blame(err error) appliedEvent {
-	var fe *flushError
-	if errors.As(err, &fe) && fe.owner >= 0 && fe.owner < len(t.recs) {
-		return t.recs[fe.owner]
-	}
-	if n := len(t.recs); n > 0 {
-		return t.recs[n-1]
-	}
-	return appliedEvent{}
-}
-
-// fail marks the batch failed and reports the event that failed it.
-func (t *batchTx) fail(err error, at appliedEvent) {
+// fail marks the batch failed and reports why: the event to blame when the
+// database refused a statement queued for it or Apply failed on it, else
+// the batch as a whole (the database away, say).
+func (t *batchTx) fail(err error) {
 	t.failed = err
 	name, m := t.pr.Name(), t.p.s.metrics
 	m.failures.WithLabelValues(name).Inc()
 	m.failing.WithLabelValues(name).Set(1)
+	var (
+		fe  *flushError
+		pge *pgconn.PgError
+	)
+	at, blamed := appliedEvent{}, false
+	switch {
+	case errors.As(err, &fe):
+		if errors.As(err, &pge) && fe.owner >= 0 && fe.owner < len(t.recs) {
+			at, blamed = t.recs[fe.owner], true
+		}
+	case len(t.recs) > 0: // Apply failed on the last event handled
+		at, blamed = t.recs[len(t.recs)-1], true
+	}
+	if !blamed {
+		t.p.setFailing(name, fmt.Sprintf("batch after event %d: %v", t.at.Global, err))
+		t.p.s.log.Error("projection batch failed; it will be retried", "projection", name, "err", err)
+		return
+	}
 	t.p.setFailing(name, fmt.Sprintf("event %d (%s): %v", at.pos.Global, at.typ, err))
 	t.p.s.log.Error("projection failed on an event; its batch will be retried",
 		"projection", name, "position", at.pos.Global, "type", at.typ, "err", err)
@@ -353,14 +389,20 @@ func (t *batchTx) fail(err error, at appliedEvent) {
 // and the batch's acknowledgement refused, so Watermill rolls the batch back
 // and reads it again after RetryInterval.
 func (p *Projector) handle(pr Projection, msg *message.Message) {
-	defer msg.Ack()
 	ctx := msg.Context()
-	wtx, ok := wsql.TxFromContext(ctx)
+	wtx, _ := wsql.TxFromContext(ctx)
+	t, ok := wtx.(*batchTx)
 	if !ok {
+		// Never expected. Left unacknowledged, the message holds its
+		// projection back, where /readyz reports it, instead of being
+		// skipped.
+		p.s.log.Error("projection got a message outside its batch transaction", "projection", pr.Name(), "tx", fmt.Sprintf("%T", wtx))
 		return
 	}
-	t, ok := wtx.(*batchTx)
-	if !ok || t.failed != nil {
+	defer msg.Ack()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.failed != nil || t.finished {
 		return
 	}
 	rec, err := p.record(msg)
@@ -380,7 +422,7 @@ func (p *Projector) handle(pr Projection, msg *message.Message) {
 		err = pr.Apply(ctx, t.pl, rec)
 	}
 	if err != nil {
-		t.fail(err, t.blame(err))
+		t.fail(err)
 		return
 	}
 	t.at = rec.Position

@@ -10,6 +10,11 @@
 -- Sessions whose application_name is 'keylink-projector' are the projector's
 -- (eventstore.ProjectorApplicationName). The trigger below forbids them to
 -- append, so their transaction ids can be left out of the horizon safely.
+-- The name is trusted: keylink sets it when a projection pool connects and
+-- never changes it. A session that appended under another name and then
+-- took this one with SET would have its events skipped; a login role of its
+-- own for the projector would close that door. Subscribers run on the
+-- primary: on a hot standby the snapshot lists no running transactions.
 
 -- +goose Up
 

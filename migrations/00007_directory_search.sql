@@ -9,9 +9,13 @@
 -- search with ?after= waits for both read models.
 --
 -- Existing rows move over as they are, with the directory's checkpoint, so
--- no rebuild is needed.
+-- no rebuild is needed. The directory's checkpoint row is locked first: a
+-- server still running the old code cannot apply an event between the
+-- copies (its directory projection waits, then fails on the dropped
+-- columns until it is replaced).
 
 -- +goose Up
+SELECT 1 FROM projection_checkpoints WHERE name = 'directory' FOR UPDATE;
 CREATE TABLE directory_search_capabilities (
     id               uuid   PRIMARY KEY,
     supplier_id      uuid   NOT NULL,
@@ -42,12 +46,15 @@ ALTER TABLE directory_suppliers DROP COLUMN capability_text;
 ALTER TABLE directory_capabilities DROP COLUMN search_text;
 
 -- +goose Down
+-- The texts are computed again from the directory's own rows, as 00003's
+-- directory did: directory_search may be behind the directory.
 ALTER TABLE directory_capabilities ADD COLUMN search_text text NOT NULL DEFAULT '';
-UPDATE directory_capabilities c SET search_text = s.search_text
-FROM directory_search_capabilities s WHERE s.id = c.id;
+UPDATE directory_capabilities SET search_text = search_fold(concat_ws(' ', title, description,
+    array_to_string(processes, ' '), array_to_string(materials, ' ')));
+ALTER TABLE directory_capabilities ALTER COLUMN search_text DROP DEFAULT;
 ALTER TABLE directory_suppliers ADD COLUMN capability_text text NOT NULL DEFAULT '';
-UPDATE directory_suppliers d SET capability_text = s.capability_text
-FROM directory_search s WHERE s.supplier_id = d.id;
+UPDATE directory_suppliers d SET capability_text = coalesce((SELECT string_agg(c.search_text, ' ' ORDER BY c.declared_version)
+    FROM directory_capabilities c WHERE c.supplier_id = d.id), '');
 ALTER TABLE directory_suppliers ADD COLUMN search_text text GENERATED ALWAYS AS (name_folded || ' ' || capability_text) STORED;
 CREATE INDEX directory_suppliers_search ON directory_suppliers USING gin (search_text gin_trgm_ops);
 DELETE FROM projection_checkpoints WHERE name = 'directory_search';
