@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -33,6 +35,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := cfg.logger()
+	tuneGC()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -105,5 +108,21 @@ func serveDebug(addr string, log *slog.Logger) {
 	log.Info("serving profiles", "addr", addr)
 	if err := srv.ListenAndServe(); err != nil {
 		log.Error("debug listener stopped", "err", err)
+	}
+}
+
+// tuneGC lets the heap grow to five times the live data before a collection
+// (GOGC=400) under a 1 GiB soft limit, unless GOGC or GOMEMLIMIT say
+// otherwise. The matches projection keeps its inputs in memory, a few
+// hundred thousand small objects the collector marks on every cycle: at the
+// default GOGC=100 collection took 15% of the server's CPU under load, 4%
+// at 400, for about twice the resident memory (155 MB against 71 MB in the
+// load test).
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1 << 30)
 	}
 }
