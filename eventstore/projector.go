@@ -635,10 +635,12 @@ func (w *watcher) loop(p *Projector) {
 	}
 }
 
+// checkpoints reads every checkpoint, on the projection pool: a watcher
+// queued behind requests for the main pool would delay every ?after= read.
 func (p *Projector) checkpoints() (map[string]Position, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	rows, err := p.s.pool.Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints`)
+	rows, err := p.s.ppool.Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints`)
 	if err != nil {
 		return nil, err
 	}
