@@ -26,8 +26,8 @@ type Querier interface {
 }
 
 // Directory is the supplier directory: profiles, active capabilities and key
-// products in directory_* tables, with folded name and district kept by SQL
-// (search_fold) at write time; the search text is DirectorySearch's. Every event is one statement. It
+// products in directory_* tables, behind GET /v1/suppliers/{id}. The list
+// and search of GET /v1/suppliers are DirectorySearch's. Every event is one statement. It
 // holds no state, so one value may serve any number of projectors, but the
 // eventstore never applies two events of one projection concurrently.
 type Directory struct{}
@@ -91,50 +91,29 @@ WHERE id = $1`,
 }
 
 // upsertCapabilitySQL declares a capability or replaces one; a revision
-// keeps the capability's place (declared_version). The folded search text
-// and the certification keys are computed here, in SQL, like the query's.
+// keeps the capability's place (declared_version).
 const upsertCapabilitySQL = `INSERT INTO directory_capabilities
   (id, supplier_id, declared_version, title, description, industry_group, vsic, hs_codes, processes, materials,
-   certifications, certification_keys, capacity_quantity, capacity_unit, capacity_per, moq, lead_time_days,
-   export_markets)
+   certifications, capacity_quantity, capacity_unit, capacity_per, moq, lead_time_days, export_markets)
 SELECT $1, $2, $3, $4, $5, $6, $7, coalesce($8::text[], '{}'), coalesce($9::text[], '{}'), coalesce($10::text[], '{}'),
-  $11::jsonb, ARRAY(SELECT DISTINCT certification_key(c->>'standard') FROM jsonb_array_elements($11::jsonb) c ORDER BY 1),
-  $12, $13, $14, $15, $16, coalesce($17::text[], '{}')
+  $11::jsonb, $12, $13, $14, $15, $16, coalesce($17::text[], '{}')
 ON CONFLICT (id) DO UPDATE SET
   title = excluded.title, description = excluded.description, industry_group = excluded.industry_group,
   vsic = excluded.vsic, hs_codes = excluded.hs_codes, processes = excluded.processes, materials = excluded.materials,
-  certifications = excluded.certifications, certification_keys = excluded.certification_keys,
+  certifications = excluded.certifications,
   capacity_quantity = excluded.capacity_quantity, capacity_unit = excluded.capacity_unit,
   capacity_per = excluded.capacity_per, moq = excluded.moq, lead_time_days = excluded.lead_time_days,
   export_markets = excluded.export_markets`
 
-// refreshSupplierSQL ends every capability statement: it recomputes what a
-// supplier row ($2) derives from its active capabilities, given as the CTE
-// caps, and sets its version ($3). The statement's own capability change is
-// not visible to its main query, so each caller builds caps from the other
-// rows plus what it changed.
-const refreshSupplierSQL = `
-UPDATE directory_suppliers s SET version = $3,
-  capability_count = (SELECT count(*) FROM caps),
-  industry_groups = ARRAY(SELECT DISTINCT industry_group FROM caps ORDER BY 1),
-  certification_keys = ARRAY(SELECT DISTINCT k FROM caps, unnest(caps.certification_keys) k ORDER BY 1)
-WHERE s.id = $2`
+// capabilitySQL declares or revises a capability and sets its supplier's
+// version ($3) in one statement.
+const capabilitySQL = `WITH changed AS (` + upsertCapabilitySQL + `)
+UPDATE directory_suppliers SET version = $3 WHERE id = $2`
 
-// otherCapsSQL selects the supplier's ($2) active capabilities other than
-// the one ($1) the statement changes.
-const otherCapsSQL = `SELECT industry_group, certification_keys
-  FROM directory_capabilities WHERE supplier_id = $2 AND id <> $1`
-
-// capabilitySQL declares or revises a capability and refreshes its supplier
-// in one statement.
-const capabilitySQL = `WITH changed AS (` + upsertCapabilitySQL + `
-  RETURNING industry_group, certification_keys),
-caps AS (` + otherCapsSQL + ` UNION ALL SELECT * FROM changed)` + refreshSupplierSQL
-
-// withdrawSQL deletes a capability and refreshes its supplier in one
+// withdrawSQL deletes a capability and sets its supplier's version in one
 // statement.
-const withdrawSQL = `WITH gone AS (DELETE FROM directory_capabilities WHERE id = $1 AND supplier_id = $2),
-caps AS (` + otherCapsSQL + `)` + refreshSupplierSQL
+const withdrawSQL = `WITH gone AS (DELETE FROM directory_capabilities WHERE id = $1 AND supplier_id = $2)
+UPDATE directory_suppliers SET version = $3 WHERE id = $2`
 
 func (*Directory) onCapability(ctx context.Context, tx pgx.Tx, version int64, sid, cid uuid.UUID, c supplier.CapabilitySpec) error {
 	certs := c.Certifications
@@ -157,7 +136,7 @@ func (*Directory) onKeyProductRecognised(ctx context.Context, tx pgx.Tx, version
 	_, err := tx.Exec(ctx, `WITH recognised AS (
   INSERT INTO directory_key_products (supplier_id, version, product, recognized_year, decision_no)
   VALUES ($1, $2, $3, $4, $5))
-UPDATE directory_suppliers SET version = $2, key_product_count = key_product_count + 1 WHERE id = $1`,
+UPDATE directory_suppliers SET version = $2 WHERE id = $1`,
 		e.SupplierID, version, k.Product, k.RecognizedYear, k.DecisionNo)
 	return err
 }
@@ -381,11 +360,12 @@ func groupNames() string {
 	return strings.Join(names, ", ")
 }
 
-// sql builds the page query: one condition per filter, the words LIKEs on
-// DirectorySearch's folded text (its pg_trgm index serves them) with each
-// word folded by the same search_fold as the rows and its LIKE wildcards
-// escaped. It fetches one row more than the page to know whether another
-// page follows.
+// sql builds the page query on DirectorySearch's table: one condition per
+// filter, each word a LIKE on the folded text (the pg_trgm index serves the
+// rare ones; for common ones the name order is walked until a page is
+// full) with the word folded by the same search_fold as the rows and its
+// LIKE wildcards escaped. It fetches one row more than the page to know
+// whether another page follows.
 func (s search) sql() (string, []any) {
 	var (
 		where []string
@@ -395,13 +375,9 @@ func (s search) sql() (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	var words []string
 	for _, w := range s.words {
-		words = append(words, `search_text LIKE '%' || replace(replace(replace(search_fold(`+arg(w)+
+		where = append(where, `search_text LIKE '%' || replace(replace(replace(search_fold(`+arg(w)+
 			`), '\', '\\'), '%', '\%'), '_', '\_') || '%'`)
-	}
-	if len(words) > 0 {
-		where = append(where, `id IN (SELECT supplier_id FROM directory_search WHERE `+strings.Join(words, " AND ")+`)`)
 	}
 	if s.group != "" {
 		where = append(where, `industry_groups @> ARRAY[`+arg(s.group)+`::text]`)
@@ -413,14 +389,14 @@ func (s search) sql() (string, []any) {
 		where = append(where, `district_folded = search_fold(`+arg(s.district)+`)`)
 	}
 	if s.after != nil {
-		where = append(where, `(name_folded, id) > (`+arg(s.after.Name)+`::text COLLATE "C", `+arg(s.after.ID)+`::uuid)`)
+		where = append(where, `(name_folded, supplier_id) > (`+arg(s.after.Name)+`::text COLLATE "C", `+arg(s.after.ID)+`::uuid)`)
 	}
-	sql := `SELECT id, name, district, industrial_zone, ownership, industry_groups, key_product_count, capability_count,
-  name_folded FROM directory_suppliers`
+	sql := `SELECT supplier_id, name, district, industrial_zone, ownership, industry_groups, key_product_count,
+  capability_count, name_folded FROM directory_search`
 	if len(where) > 0 {
 		sql += "\nWHERE " + strings.Join(where, "\n  AND ")
 	}
-	return sql + "\nORDER BY name_folded, id LIMIT " + arg(s.limit+1), args
+	return sql + "\nORDER BY name_folded, supplier_id LIMIT " + arg(s.limit+1), args
 }
 
 // SearchSuppliers returns one page of the directory. Bad input is a

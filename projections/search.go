@@ -11,13 +11,16 @@ import (
 	"github.com/keylink/keylink/eventstore"
 )
 
-// DirectorySearch keeps the directory's search text: per supplier, its
-// folded name and the folded text of its active capabilities (title,
-// description, processes, materials) in declaration order, under a trigram
-// index that serves SearchSuppliers' words. It is a read model of its own,
-// beside Directory, because re-indexing a supplier's whole text is most of
-// what a capability change costs: profiles, read back right after a change,
-// do not wait for it. Every event is one statement; it holds no state.
+// DirectorySearch keeps the supplier list behind GET /v1/suppliers: per
+// supplier, what a page shows and filters on (name, district, ownership,
+// industry groups, certification keys, counts) and a folded search text, its
+// name then the folded text of its active capabilities (title, description,
+// processes, materials) in declaration order, under a trigram index. One
+// table holds it all, so that a search walks the name order and stops after
+// a page. It is a read model of its own, beside Directory, because
+// re-indexing a supplier's whole text is most of what a capability change
+// costs: profiles, read back right after a change, do not wait for it.
+// Every event is one statement; it holds no state.
 type DirectorySearch struct{}
 
 var _ eventstore.Projection = (*DirectorySearch)(nil)
@@ -25,32 +28,43 @@ var _ eventstore.Projection = (*DirectorySearch)(nil)
 // Name is the projection's checkpoint name.
 func (*DirectorySearch) Name() string { return "directory_search" }
 
-// Reset empties the search tables (see reset in directory.go).
+// Reset empties the list (see reset in directory.go).
 func (*DirectorySearch) Reset(ctx context.Context, tx pgx.Tx) error {
 	return reset(ctx, tx, "directory_search_capabilities", "directory_search")
 }
 
-// searchTextSQL recomputes a supplier's ($2) capability text from the CTE
-// caps, the capabilities its statement leaves active.
-const searchTextSQL = `
-UPDATE directory_search s
-SET capability_text = coalesce((SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps), '')
+// refreshListingSQL recomputes what a supplier's ($2) row derives from the
+// CTE caps, the capabilities its statement leaves active.
+const refreshListingSQL = `
+UPDATE directory_search s SET
+  capability_count = (SELECT count(*) FROM caps),
+  industry_groups = ARRAY(SELECT DISTINCT industry_group FROM caps ORDER BY 1),
+  certification_keys = ARRAY(SELECT DISTINCT k FROM caps, unnest(caps.certification_keys) k ORDER BY 1),
+  search_text = concat_ws(' ', s.name_folded, (SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps))
 WHERE s.supplier_id = $2`
 
-// searchCapabilitySQL declares or revises a capability and refreshes its
-// supplier's text in one statement; a revision keeps the capability's place.
-const searchCapabilitySQL = `WITH changed AS (
-  INSERT INTO directory_search_capabilities (id, supplier_id, declared_version, search_text)
-  VALUES ($1, $2, $3, search_fold(concat_ws(' ', $4::text, $5::text, array_to_string($6::text[], ' '), array_to_string($7::text[], ' '))))
-  ON CONFLICT (id) DO UPDATE SET search_text = excluded.search_text
-  RETURNING search_text, declared_version),
-caps AS (SELECT search_text, declared_version FROM directory_search_capabilities WHERE supplier_id = $2 AND id <> $1
-  UNION ALL SELECT * FROM changed)` + searchTextSQL
+// listedCapsSQL selects the supplier's ($2) active capabilities other than
+// the one ($1) the statement changes.
+const listedCapsSQL = `SELECT industry_group, certification_keys, search_text, declared_version
+  FROM directory_search_capabilities WHERE supplier_id = $2 AND id <> $1`
 
-// searchWithdrawSQL drops a capability from its supplier's text.
-const searchWithdrawSQL = `WITH gone AS (DELETE FROM directory_search_capabilities WHERE id = $1 AND supplier_id = $2),
-caps AS (SELECT search_text, declared_version FROM directory_search_capabilities WHERE supplier_id = $2 AND id <> $1)` +
-	searchTextSQL
+// listCapabilitySQL declares or revises a capability and refreshes its
+// supplier's row in one statement; a revision keeps the capability's place.
+// The folded text and the certification keys are computed here, in SQL,
+// like the query's.
+const listCapabilitySQL = `WITH changed AS (
+  INSERT INTO directory_search_capabilities (id, supplier_id, declared_version, industry_group, certification_keys, search_text)
+  VALUES ($1, $2, $3, $4,
+    ARRAY(SELECT DISTINCT certification_key(c->>'standard') FROM jsonb_array_elements($5::jsonb) c ORDER BY 1),
+    search_fold(concat_ws(' ', $6::text, $7::text, array_to_string($8::text[], ' '), array_to_string($9::text[], ' '))))
+  ON CONFLICT (id) DO UPDATE SET industry_group = excluded.industry_group,
+    certification_keys = excluded.certification_keys, search_text = excluded.search_text
+  RETURNING industry_group, certification_keys, search_text, declared_version),
+caps AS (` + listedCapsSQL + ` UNION ALL SELECT * FROM changed)` + refreshListingSQL
+
+// listWithdrawSQL drops a capability from its supplier's row.
+const listWithdrawSQL = `WITH gone AS (DELETE FROM directory_search_capabilities WHERE id = $1 AND supplier_id = $2),
+caps AS (` + listedCapsSQL + `)` + refreshListingSQL
 
 // Apply projects one supplier event; other events are ignored. Like
 // Directory's, it depends on nothing but the record.
@@ -58,17 +72,27 @@ func (*DirectorySearch) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Recor
 	var err error
 	switch e := r.Event.(type) {
 	case supplier.Registered:
-		_, err = tx.Exec(ctx, `INSERT INTO directory_search (supplier_id, name_folded) VALUES ($1, search_fold($2))`,
-			e.SupplierID, e.Registration.Name)
+		p := e.Registration
+		_, err = tx.Exec(ctx, `INSERT INTO directory_search
+  (supplier_id, name, name_folded, district, district_folded, industrial_zone, ownership, search_text)
+VALUES ($1, $2, search_fold($2), $3, search_fold($3), $4, $5, search_fold($2))`,
+			e.SupplierID, p.Name, p.District, p.IndustrialZone, string(p.Ownership))
 	case supplier.ProfileRevised:
-		_, err = tx.Exec(ctx, `UPDATE directory_search SET name_folded = search_fold($2) WHERE supplier_id = $1`,
-			e.SupplierID, e.Registration.Name)
+		p := e.Registration
+		_, err = tx.Exec(ctx, `WITH caps AS (SELECT search_text, declared_version FROM directory_search_capabilities WHERE supplier_id = $1)
+UPDATE directory_search s SET name = $2, name_folded = search_fold($2), district = $3, district_folded = search_fold($3),
+  industrial_zone = $4, ownership = $5,
+  search_text = concat_ws(' ', search_fold($2), (SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps))
+WHERE s.supplier_id = $1`, e.SupplierID, p.Name, p.District, p.IndustrialZone, string(p.Ownership))
 	case supplier.CapabilityDeclared:
-		err = searchCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
+		err = listCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
 	case supplier.CapabilityRevised:
-		err = searchCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
+		err = listCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
 	case supplier.CapabilityWithdrawn:
-		_, err = tx.Exec(ctx, searchWithdrawSQL, e.CapabilityID, e.SupplierID)
+		_, err = tx.Exec(ctx, listWithdrawSQL, e.CapabilityID, e.SupplierID)
+	case supplier.KeyProductRecognised:
+		_, err = tx.Exec(ctx, `UPDATE directory_search SET key_product_count = key_product_count + 1 WHERE supplier_id = $1`,
+			e.SupplierID)
 	default:
 		return nil
 	}
@@ -78,7 +102,12 @@ func (*DirectorySearch) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Recor
 	return nil
 }
 
-func searchCapability(ctx context.Context, tx pgx.Tx, version int64, sid, cid uuid.UUID, c supplier.CapabilitySpec) error {
-	_, err := tx.Exec(ctx, searchCapabilitySQL, cid, sid, version, c.Title, c.Description, c.Processes, c.Materials)
+func listCapability(ctx context.Context, tx pgx.Tx, version int64, sid, cid uuid.UUID, c supplier.CapabilitySpec) error {
+	certs := c.Certifications
+	if certs == nil {
+		certs = []supplier.Certification{}
+	}
+	_, err := tx.Exec(ctx, listCapabilitySQL, cid, sid, version, string(c.IndustryGroup), certs,
+		c.Title, c.Description, c.Processes, c.Materials)
 	return err
 }
