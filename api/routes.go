@@ -14,7 +14,7 @@ import (
 // Read models each GET waits for under ?after=P.
 var (
 	readDirectory = []string{"directory"}
-	readSearch    = []string{"directory", "directory_search"}
+	readSearch    = []string{"directory_search"}
 	readBoard     = []string{"board"}
 )
 
