@@ -14,6 +14,7 @@ type Metrics struct {
 	applied    *prometheus.CounterVec
 	failures   *prometheus.CounterVec
 	lag        *prometheus.HistogramVec
+	batch      *prometheus.HistogramVec
 	checkpoint *prometheus.GaugeVec
 	failing    *prometheus.GaugeVec
 }
@@ -34,13 +35,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name:    "keylink_projection_lag_seconds",
 			Help:    "Time from an event's commit to its application by a projection.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"projection"}),
+		batch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "keylink_projection_batch_seconds",
+			Help:    "Time from reading a live batch to its commit, per projection: the projection's own cost, its writes included.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"projection"}),
 		checkpoint: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "keylink_projection_checkpoint_position", Help: "Global position of the last event a projection applied."}, []string{"projection"}),
 		failing: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "keylink_projection_failing", Help: "1 while a projection is stuck on an event it cannot apply."}, []string{"projection"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.checkpoint, m.failing)
+		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.batch, m.checkpoint, m.failing)
 	}
 	return m
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
@@ -170,6 +171,7 @@ func (p *Projector) run(ctx context.Context, pr Projection) error {
 		PollInterval:   p.cfg.PollInterval,
 		RetryInterval:  p.cfg.RetryInterval,
 		ResendInterval: p.cfg.RetryInterval,
+		BackoffManager: newAdaptiveBackoff(p.cfg.PollInterval, p.cfg.RetryInterval),
 		SchemaAdapter:  schemaAdapter{batchSize: p.cfg.BatchSize},
 		OffsetsAdapter: offsetsAdapter{},
 	}, p.s.wmlog)
@@ -254,6 +256,7 @@ type batchTx struct {
 	recs     []appliedEvent
 	failed   error // an event failed: the batch is rolled back and read again
 	finished bool  // the writes and the checkpoint were sent
+	begun    time.Time
 }
 
 // appliedEvent is what the metrics need of an applied event.
@@ -285,7 +288,7 @@ func (b batchBeginner) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (wsq
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("eventstore: unexpected subscriber transaction %T", tx)
 	}
-	return &batchTx{Tx: tx, pl: &pipeline{Tx: ptx.Tx}, p: b.p, pr: b.pr}, nil
+	return &batchTx{Tx: tx, pl: &pipeline{Tx: ptx.Tx}, p: b.p, pr: b.pr, begun: time.Now()}, nil
 }
 
 // ExecContext takes the place of the subscriber's acknowledgement
@@ -339,6 +342,7 @@ func (t *batchTx) Commit() error {
 	}
 	if n := len(t.recs); n > 0 {
 		name, m := t.pr.Name(), t.p.s.metrics
+		m.batch.WithLabelValues(name).Observe(time.Since(t.begun).Seconds())
 		m.applied.WithLabelValues(name).Add(float64(n))
 		m.checkpoint.WithLabelValues(name).Set(float64(t.recs[n-1].pos.Global))
 		lag := m.lag.WithLabelValues(name)
@@ -794,4 +798,34 @@ func (s *Store) replay(ctx context.Context, pr Projection, reset bool, limit int
 		return translate(err)
 	}
 	return translate(tx.Commit(ctx))
+}
+
+// adaptiveBackoff is the subscribers' polling rhythm. After a batch, an
+// empty poll is followed by another 1 ms later, then 2, 4, 8 ms and so on up
+// to the poll interval: a busy projection picks the next events up within
+// a millisecond or two, an idle one costs what a fixed interval would.
+// Errors are Watermill's default's business.
+type adaptiveBackoff struct {
+	fallback     wsql.BackoffManager
+	max, current time.Duration
+}
+
+const firstPoll = time.Millisecond
+
+func newAdaptiveBackoff(poll, retry time.Duration) *adaptiveBackoff {
+	return &adaptiveBackoff{fallback: wsql.NewDefaultBackoffManager(poll, retry), max: poll, current: poll}
+}
+
+func (b *adaptiveBackoff) HandleError(logger watermill.LoggerAdapter, noMsg bool, err error) time.Duration {
+	switch {
+	case err != nil:
+		b.current = b.max
+		return b.fallback.HandleError(logger, noMsg, err)
+	case !noMsg:
+		b.current = firstPoll
+		return 0
+	}
+	wait := min(b.current, b.max)
+	b.current = min(2*b.current, b.max)
+	return wait
 }
