@@ -22,7 +22,14 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 token="$("$BIN" token issue --role organiser --name "demo organiser")"
-supplier="$(curl -fsS -H "Authorization: Bearer $token" "$base/v1/suppliers?q=co%20khi&limit=1" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)"
+# The read models may still be catching up with the seed: ask until the
+# list answers (at most 10 s).
+supplier=""
+for _ in $(seq 1 50); do
+  supplier="$(curl -fsS -H "Authorization: Bearer $token" "$base/v1/suppliers?q=co%20khi&limit=1" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)"
+  [ -n "$supplier" ] && break
+  sleep 0.2
+done
 cat <<MSG
 
 KeyLink is serving on $base (database: ${DATABASE_URL%%\?*})
