@@ -421,6 +421,15 @@ func TestMatchesExpireOnTheirDay(t *testing.T) {
 	if want := []string{lapses.Format(time.DateOnly), "never"}; !slices.Equal(stored, want) {
 		t.Errorf("expires_on %v, want %v (the later certificate's day; none with needed_by)", stored, want)
 	}
+	// The notes are those of the day the pair was scored, whatever day they
+	// are read on: the certificate is "valid on" the scoring day.
+	first := demandMatches(t, e, asap, 20, now).Matches
+	if len(first) != 1 || !strings.Contains(fmt.Sprint(first[0].Reasons), "valid on "+now.Format(time.DateOnly)) {
+		t.Fatalf("read on the scoring day: %+v", first)
+	}
+	if again := demandMatches(t, e, asap, 20, lapses).Matches; len(again) != 1 || !reflect.DeepEqual(again[0], first[0]) {
+		t.Errorf("read %d days later: %+v, want the same as on the day: %+v", 10, again, first)
+	}
 	for _, tt := range []struct {
 		day         time.Time
 		asap, later int
