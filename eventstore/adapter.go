@@ -176,8 +176,10 @@ func (offsetsAdapter) NextOffsetQuery(p wsql.NextOffsetQueryParams) (wsql.Query,
 	}, nil
 }
 
-// AckMessageQuery only moves the checkpoint forward; the projection has
-// usually advanced it already, event by event.
+// AckMessageQuery moves the checkpoint to the batch's last row. The
+// projector's batch transaction (batchTx.ExecContext) recognises this
+// statement and runs it with the last event the projection applied
+// instead, together with the batch's writes.
 func (offsetsAdapter) AckMessageQuery(p wsql.AckMessageQueryParams) (wsql.Query, error) {
 	return wsql.Query{
 		Query: advanceCheckpointSQL,
