@@ -33,6 +33,9 @@ func (*DirectorySearch) Reset(ctx context.Context, tx pgx.Tx) error {
 	return reset(ctx, tx, "directory_search_capabilities", "directory_search")
 }
 
+// capsTextSQL is the folded text of the CTE caps, in declaration order.
+const capsTextSQL = `(SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps)`
+
 // refreshListingSQL recomputes what a supplier's ($2) row derives from the
 // CTE caps, the capabilities its statement leaves active.
 const refreshListingSQL = `
@@ -40,7 +43,7 @@ UPDATE directory_search s SET
   capability_count = (SELECT count(*) FROM caps),
   industry_groups = ARRAY(SELECT DISTINCT industry_group FROM caps ORDER BY 1),
   certification_keys = ARRAY(SELECT DISTINCT k FROM caps, unnest(caps.certification_keys) k ORDER BY 1),
-  search_text = concat_ws(' ', s.name_folded, (SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps))
+  search_text = concat_ws(' ', s.name_folded, ` + capsTextSQL + `)
 WHERE s.supplier_id = $2`
 
 // listedCapsSQL selects the supplier's ($2) active capabilities other than
@@ -82,7 +85,7 @@ VALUES ($1, $2, search_fold($2), $3, search_fold($3), $4, $5, search_fold($2))`,
 		_, err = tx.Exec(ctx, `WITH caps AS (SELECT search_text, declared_version FROM directory_search_capabilities WHERE supplier_id = $1)
 UPDATE directory_search s SET name = $2, name_folded = search_fold($2), district = $3, district_folded = search_fold($3),
   industrial_zone = $4, ownership = $5,
-  search_text = concat_ws(' ', search_fold($2), (SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps))
+  search_text = concat_ws(' ', search_fold($2), `+capsTextSQL+`)
 WHERE s.supplier_id = $1`, e.SupplierID, p.Name, p.District, p.IndustrialZone, string(p.Ownership))
 	case supplier.CapabilityDeclared:
 		err = listCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
