@@ -199,8 +199,13 @@ FROM `+meetingRows+`
 ON CONFLICT (id) DO UPDATE SET in_proposal = true, locked = excluded.locked`, e.EventID, meetings); err != nil {
 		return err
 	}
-	return exec(ctx, tx, `WITH cleared AS (DELETE FROM conference_unscheduled WHERE event_id = $1),
-added AS (
+	// The old left-out pairs go in a statement of their own: sub-statements
+	// of one WITH run on one snapshot in no defined order, so a DELETE and an
+	// INSERT of the same keys there collide.
+	if err := exec(ctx, tx, `DELETE FROM conference_unscheduled WHERE event_id = $1`, e.EventID); err != nil {
+		return err
+	}
+	return exec(ctx, tx, `WITH added AS (
   INSERT INTO conference_unscheduled (event_id, ord, supplier_id, buyer_id, demand_id, score, requested, reason)
   SELECT $1, u.ord, u.supplier_id, u.buyer_id, u.demand_id, u.score, coalesce(u.requested, false), u.reason
   FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (supplier_id uuid, buyer_id uuid, demand_id uuid, score int,

@@ -325,3 +325,30 @@ func TestGetEventNotFound(t *testing.T) {
 		t.Fatalf("error = %v, want not found", err)
 	}
 }
+
+// Proposing twice before publishing replaces the left-out pairs: the second
+// proposal's rows must not collide with the first's (issue 10: a CTE that
+// deleted and re-inserted them in one statement wedged the projection).
+func TestConferencesProposeTwice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wait := e.live(&projections.Conferences{})
+	f := newFair(t, e)
+	f.do(func(c *conference.Conference) error {
+		return c.Register(conference.AsOrganiser(), conference.Registration{OrganisationID: f.s1, Role: conference.Supplier}, f.before)
+	})
+	for range 3 {
+		conf := f.propose()
+		wait()
+		p, _ := conf.Proposal()
+		proposal, err := projections.GetProposal(context.Background(), e.pool, f.event)
+		if err != nil || proposal == nil || len(p.Unscheduled) == 0 || len(proposal.Unscheduled) != len(p.Unscheduled) {
+			t.Fatalf("proposal %+v, %v; want %d left out", proposal, err, len(p.Unscheduled))
+		}
+	}
+	live := dump(t, e.pool, conferenceTables...)
+	e.rebuild(&projections.Conferences{})
+	if rebuilt := dump(t, e.pool, conferenceTables...); rebuilt != live {
+		t.Fatalf("rebuild differs:\nlive:\n%s\nrebuilt:\n%s", live, rebuilt)
+	}
+}
