@@ -362,6 +362,13 @@ func (t *batchTx) Commit() error {
 func (t *batchTx) fail(err error) {
 	t.failed = err
 	name, m := t.pr.Name(), t.p.s.metrics
+	if errors.Is(translate(err), ErrUnavailable) {
+		// A connection lost to a restart or a shutdown is no fault of the
+		// events: blame none, and leave /readyz to report the database.
+		t.p.s.log.Warn("projection batch interrupted: database unavailable; it will be retried",
+			"projection", name, "err", err)
+		return
+	}
 	m.failures.WithLabelValues(name).Inc()
 	m.failing.WithLabelValues(name).Set(1)
 	var (

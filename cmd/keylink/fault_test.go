@@ -141,6 +141,10 @@ func TestFaultPostgresRestartedMidLoad(t *testing.T) {
 		}
 	}
 	verifyExactlyOnce(t, pg.url, d, logs)
+	// A connection lost to the restart is no poison event: nothing blamed.
+	if strings.Contains(logs.String(), "projection failed on an event") {
+		t.Errorf("the restart was blamed on an event:\n%s", logs.tail(40))
+	}
 }
 
 // TestFaultPoisonEventStopsOnlyItsProjection serves the API with the
