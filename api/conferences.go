@@ -46,6 +46,9 @@ func (s *Server) conferenceRoutes(g *echo.Group) {
 	g.GET("/events/:id/schedule", s.getSchedule, read)
 	g.POST("/events/:id/schedule/publish", s.publishSchedule)
 	g.POST("/events/:id/meetings/:mid/lock", s.lockMeeting)
+	g.POST("/events/:id/meetings/:mid/unlock", s.unlockMeeting)
+	g.POST("/events/:id/meetings/:mid/move", s.moveMeeting)
+	g.DELETE("/events/:id/meetings/:mid", s.cancelMeeting)
 	g.POST("/events/:id/meetings/:mid/feedback", s.giveFeedback)
 	g.POST("/events/:id/meetings/:mid/outcome", s.recordOutcome)
 	g.GET("/events/:id/agenda", s.getAgenda, read)
@@ -75,6 +78,13 @@ func (s *Server) changeConference(c echo.Context, status int, raw []byte, answer
 		func(echo.Context, uuid.UUID) error { return nil }, decide)
 }
 
+// bindEmpty checks the body of a command that takes none: absent, or an
+// empty JSON object; anything else is a 400 (413 when oversize).
+func bindEmpty(c echo.Context) ([]byte, error) {
+	var in struct{}
+	return bindOptional(c, &in)
+}
+
 // bindOptional is bind for bodies that may be left out entirely.
 func bindOptional(c echo.Context, v any) ([]byte, error) {
 	raw, err := readBody(c)
@@ -95,6 +105,8 @@ type eventInput struct {
 	SlotMinutes               int             `json:"slot_minutes"`
 	Tables                    int             `json:"tables"`
 	MaxMeetingsPerParticipant int             `json:"max_meetings_per_participant"`
+	Breaks                    []periodInput   `json:"breaks,omitempty"`
+	MaxConsecutive            int             `json:"max_consecutive,omitempty"`
 }
 
 // createEvent: POST /v1/events (organiser).
@@ -110,7 +122,8 @@ func (s *Server) createEvent(c echo.Context) error {
 	var f fields
 	d := conference.Details{Kind: in.Kind, Name: in.Name, Venue: in.Venue,
 		StartsAt: f.time("starts_at", in.StartsAt), EndsAt: f.time("ends_at", in.EndsAt),
-		SlotMinutes: in.SlotMinutes, Tables: in.Tables, MaxMeetingsPerParticipant: in.MaxMeetingsPerParticipant}
+		SlotMinutes: in.SlotMinutes, Tables: in.Tables, MaxMeetingsPerParticipant: in.MaxMeetingsPerParticipant,
+		Breaks: f.periods("breaks", in.Breaks), MaxConsecutive: in.MaxConsecutive}
 	id := uuid.Must(uuid.NewV7())
 	conf := &conference.Conference{}
 	if err := f.join(conf.Create(id, d)); err != nil {
@@ -148,10 +161,7 @@ func (s *Server) registerFirm(c echo.Context) error {
 	var f fields
 	reg := conference.Registration{OrganisationID: f.id("organisation_id", in.OrganisationID, true), Booth: in.Booth,
 		SME: in.SME, InterpreterLanguage: schedule.Language(in.InterpreterLanguage)}
-	for i, p := range in.Unavailable {
-		path := domain.Index("unavailable", i)
-		reg.Unavailable = append(reg.Unavailable, conference.Period{From: f.time(path+".from", p.From), To: f.time(path+".to", p.To)})
-	}
+	reg.Unavailable = f.periods("unavailable", in.Unavailable)
 	if err := f.join(nil); err != nil {
 		return err
 	}
@@ -198,7 +208,11 @@ func (s *Server) cancelRegistration(c echo.Context) error {
 	if err := requireActFor(c, org); err != nil {
 		return err
 	}
-	return s.changeConference(c, http.StatusOK, nil, org, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+	raw, err := bindEmpty(c)
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, org, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
 		return conf.CancelRegistration(actor(c), org, s.now())
 	})
 }
@@ -272,9 +286,33 @@ func (s *Server) requestMeeting(c echo.Context) error {
 		return err
 	}
 	rid := uuid.Must(uuid.NewV7())
-	return s.changeConference(c, http.StatusCreated, raw, rid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+	return s.changeConference(c, http.StatusCreated, raw, rid, func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error {
+		if demand != uuid.Nil {
+			buyerID := to
+			if r, ok := conf.Registration(from); ok && r.Role == conference.Buyer {
+				buyerID = from
+			}
+			if err := demandOf(ctx, tx, buyerID, demand); err != nil {
+				return err
+			}
+		}
 		return conf.RequestMeeting(actor(c), rid, from, to, demand, s.now())
 	})
+}
+
+// demandOf checks, in the command's transaction, that demand was posted by
+// buyerID: a request naming another buyer's demand is a 400 on demand_id.
+func demandOf(ctx context.Context, tx *eventstore.Tx, buyerID, demand uuid.UUID) error {
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND type = $2 AND payload->>'demand_id' = $3)`,
+		buyerStream(buyerID).Name(), buyer.DemandPosted{}.EventType(), demand.String()).Scan(&ok)
+	if err != nil {
+		return unavailable(err)
+	}
+	if !ok {
+		return invalid("demand_id", "must be a demand of the requested buyer")
+	}
+	return nil
 }
 
 // acceptMeetingRequest: POST /v1/events/{id}/meeting-requests/{rid}/accept
@@ -342,6 +380,8 @@ type scheduleAnswer struct {
 	Objective   int                `json:"objective"`
 	Bound       int                `json:"bound"`
 	ScoreBound  int                `json:"score_bound"`
+	// Draft says the schedule is a proposal only; else it was published.
+	Draft bool `json:"draft"`
 }
 
 type scheduledMeeting struct {
@@ -392,10 +432,13 @@ func proposalAnswer(p conference.Proposal) scheduleAnswer {
 	return a
 }
 
-// proposeInput is the optional body of a proposal: the number of meetings
-// every SME supplier gets first (docs/scheduling.md, the fairness floor).
+// proposeInput is the optional body of POST /v1/events/{id}/schedule: a
+// draft is only proposed (published later by .../schedule/publish), else
+// the schedule is published at once; floor is the number of meetings every
+// SME supplier gets first (docs/scheduling.md, the fairness floor).
 type proposeInput struct {
-	Floor int `json:"floor"`
+	Draft bool `json:"draft,omitempty"`
+	Floor int  `json:"floor,omitempty"`
 }
 
 // proposeSchedule: POST /v1/events/{id}/schedule {"floor"?} (organiser).
@@ -432,7 +475,11 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 			}
 			p, _ := conf.Proposal()
 			out = proposalAnswer(p)
-			return nil
+			out.Draft = in.Draft
+			if in.Draft {
+				return nil
+			}
+			return conf.PublishSchedule(s.now())
 		})
 		out.answer = created(id, res)
 		return out, err
@@ -459,7 +506,11 @@ func (s *Server) publishSchedule(c echo.Context) error {
 	if err := requireOrganiser(c); err != nil {
 		return err
 	}
-	return s.changeConference(c, http.StatusOK, nil, uuid.Nil, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+	raw, err := bindEmpty(c)
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, uuid.Nil, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
 		return conf.PublishSchedule(s.now())
 	})
 }
@@ -473,8 +524,80 @@ func (s *Server) lockMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.changeConference(c, http.StatusOK, nil, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+	raw, err := bindEmpty(c)
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
 		return conf.LockMeeting(mid)
+	})
+}
+
+// unlockMeeting: POST /v1/events/{id}/meetings/{mid}/unlock (organiser).
+func (s *Server) unlockMeeting(c echo.Context) error {
+	return s.meetingCommand(c, func(conf *conference.Conference, mid uuid.UUID) error { return conf.UnlockMeeting(mid) })
+}
+
+// cancelMeeting: DELETE /v1/events/{id}/meetings/{mid} (organiser).
+func (s *Server) cancelMeeting(c echo.Context) error {
+	return s.meetingCommand(c, func(conf *conference.Conference, mid uuid.UUID) error { return conf.CancelMeeting(mid, s.now()) })
+}
+
+// meetingCommand runs an organiser's body-less command on meeting {mid}.
+func (s *Server) meetingCommand(c echo.Context, decide func(*conference.Conference, uuid.UUID) error) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	mid, err := pathID(c, "mid")
+	if err != nil {
+		return err
+	}
+	raw, err := bindEmpty(c)
+	if err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return decide(conf, mid)
+	})
+}
+
+// moveInput is the body of POST /v1/events/{id}/meetings/{mid}/move.
+type moveInput struct {
+	StartsAt string `json:"starts_at"`
+	Table    *int   `json:"table,omitempty"`
+}
+
+// moveMeeting: POST /v1/events/{id}/meetings/{mid}/move {"starts_at",
+// "table"?} (organiser).
+func (s *Server) moveMeeting(c echo.Context) error {
+	if err := requireOrganiser(c); err != nil {
+		return err
+	}
+	mid, err := pathID(c, "mid")
+	if err != nil {
+		return err
+	}
+	var in moveInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	var f fields
+	to := conference.Move{StartsAt: f.time("starts_at", in.StartsAt)}
+	if in.StartsAt == "" {
+		f.add("starts_at", "must be set")
+	}
+	if in.Table != nil {
+		if *in.Table < 1 {
+			f.add("table", "must be at least 1")
+		}
+		to.Table = *in.Table
+	}
+	if err := f.join(nil); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
+		return conf.MoveMeeting(mid, to, s.now())
 	})
 }
 
@@ -568,6 +691,17 @@ func (f *fields) time(field, s string) time.Time {
 		f.add(field, "must be an RFC 3339 time such as 2026-10-15T08:00:00+07:00")
 	}
 	return t
+}
+
+// periods parses a list of periods, reporting bad times as field[i].from
+// and field[i].to.
+func (f *fields) periods(field string, in []periodInput) []conference.Period {
+	var out []conference.Period
+	for i, p := range in {
+		path := domain.Index(field, i)
+		out = append(out, conference.Period{From: f.time(path+".from", p.From), To: f.time(path+".to", p.To)})
+	}
+	return out
 }
 
 // id parses a UUID.

@@ -129,9 +129,10 @@ func TestEventFlow(t *testing.T) {
 	}
 
 	// Propose (idempotently), check the constraints, lock, publish.
-	e.must(e.do("POST", base+"/schedule", s1.token, nil), 403)
-	first := e.must(e.do("POST", base+"/schedule", e.organiser, nil, "Idempotency-Key", "propose-1"), 200)
-	again := e.must(e.do("POST", base+"/schedule", e.organiser, nil, "Idempotency-Key", "propose-1"), 200)
+	draft := map[string]any{"draft": true}
+	e.must(e.do("POST", base+"/schedule", s1.token, draft), 403)
+	first := e.must(e.do("POST", base+"/schedule", e.organiser, draft, "Idempotency-Key", "propose-1"), 200)
+	again := e.must(e.do("POST", base+"/schedule", e.organiser, draft, "Idempotency-Key", "propose-1"), 200)
 	if string(first.body) != string(again.body) || again.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replayed proposal differs:\n%s\n%s", first.body, again.body)
 	}
@@ -510,11 +511,11 @@ func TestCancelledRegistrationWithdrawsMeetings(t *testing.T) {
 	e.must(e.do("POST", "/v1/events/0193a1f2-0000-7000-8000-000000000000/schedule", e.organiser, nil), 404)
 	e.must(e.do("POST", base+"/schedule", e.organiser, nil, "If-Match", `"1"`), 412)
 	e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"floor": -1}), 400)
-	proposal := decode[scheduleAnswer](t, e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"floor": 1}), 200))
+	proposal := decode[scheduleAnswer](t, e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"floor": 1, "draft": true}), 200))
 	if len(proposal.Meetings) != 2 {
 		t.Fatalf("proposal %+v", proposal)
 	}
-	e.must(e.do("POST", base+"/schedule/publish", e.organiser, nil), 200)
+	e.must(e.do("POST", base+"/schedule/publish", e.organiser, map[string]any{}), 200)
 	gone := e.must(e.do("DELETE", base+"/registrations/"+buyers[1].id, buyers[1].token, nil), 200)
 	after := fmt.Sprintf("?after=%d", gone.num(t, "position"))
 
@@ -538,6 +539,8 @@ func TestCancelledRegistrationWithdrawsMeetings(t *testing.T) {
 		t.Fatalf("schedule after the cancellation %+v", sched.Meetings)
 	}
 	clk.set(eventStart.Add(4 * time.Hour))
-	e.must(e.do("POST", base+"/schedule", e.organiser, nil), 409) // the event is over
+	// The event is over: the organiser may still re-plan it (backfilling),
+	// a firm may no longer leave it.
+	e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"draft": true}), 200)
 	e.must(e.do("DELETE", base+"/registrations/"+sup, supTok, nil), 409)
 }

@@ -90,7 +90,11 @@ func (s *Server) withdrawCapability(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.changeSupplier(c, http.StatusOK, nil, cid,
+	raw, err := bindEmpty(c)
+	if err != nil {
+		return err
+	}
+	return s.changeSupplier(c, http.StatusOK, raw, cid,
 		func(sup *supplier.Supplier) error { return sup.WithdrawCapability(cid) })
 }
 

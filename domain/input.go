@@ -23,7 +23,7 @@ const (
 // problem under field and returns the trimmed value.
 func (p *Problems) Line(field, s string, required bool) string {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if invisible(s) {
 		p.Check(!required, field, "is required")
 		return s
 	}
@@ -59,6 +59,17 @@ func (p *Problems) Lines(field string, xs []string) []string {
 		out[i] = p.Line(Index(field, i), x, true)
 	}
 	return out
+}
+
+// invisible reports whether s shows nothing: only spaces and format
+// characters such as U+200B ZERO WIDTH SPACE (a name nobody can read).
+func invisible(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Index names the i-th item of a list field as a JSON path: "hs_codes[2]".

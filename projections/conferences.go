@@ -121,6 +121,14 @@ VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)`, e.RequestID, e.EventID, e.Suppl
 		err = p.onPublished(ctx, tx, r, e)
 	case conference.MeetingLocked:
 		err = exec(ctx, tx, `UPDATE conference_meetings SET locked = true WHERE id = $1`, e.Meeting.ID)
+	case conference.MeetingUnlocked:
+		err = exec(ctx, tx, `UPDATE conference_meetings SET locked = false WHERE id = $1`, e.MeetingID)
+	case conference.MeetingMoved:
+		err = exec(ctx, tx, `UPDATE conference_meetings SET slot = $2, starts_at = $3, ends_at = $4, table_no = $5, booth = $6,
+  locked = locked OR state = 'proposed'
+WHERE id = $1`, e.MeetingID, e.Slot, e.StartsAt, e.EndsAt, e.Table, e.Booth)
+	case conference.MeetingCancelled:
+		err = p.onMeetingCancelled(ctx, tx, e)
 	case conference.MeetingFeedbackGiven:
 		err = p.onFeedback(ctx, tx, e)
 	case conference.MeetingOutcomeRecorded:
@@ -246,4 +254,14 @@ func (*Conferences) onFeedback(ctx context.Context, tx pgx.Tx, e conference.Meet
 	}
 	return exec(ctx, tx, `UPDATE conference_meetings SET supplier_took_place = $2, supplier_rating = $3 WHERE id = $1`,
 		e.MeetingID, e.TookPlace, string(e.Rating))
+}
+
+// onMeetingCancelled withdraws a published meeting (agendas show it
+// cancelled) and drops a proposed one.
+func (*Conferences) onMeetingCancelled(ctx context.Context, tx pgx.Tx, e conference.MeetingCancelled) error {
+	if err := exec(ctx, tx, `DELETE FROM conference_meetings WHERE id = $1 AND state = 'proposed'`, e.MeetingID); err != nil {
+		return err
+	}
+	return exec(ctx, tx, `UPDATE conference_meetings SET state = 'withdrawn', in_proposal = false
+WHERE id = $1 AND state = 'published'`, e.MeetingID)
 }

@@ -47,6 +47,7 @@ func Events() []domain.Event {
 		MeetingRequested{}, MeetingRequestAccepted{}, MeetingRequestDeclined{},
 		ScheduleProposed{}, SchedulePublished{}, MeetingLocked{},
 		MeetingFeedbackGiven{}, MeetingOutcomeRecorded{},
+		MeetingUnlocked{}, MeetingMoved{}, MeetingCancelled{},
 	}
 }
 
@@ -113,6 +114,8 @@ func (c *Conference) Apply(e domain.Event) {
 		c.feedback[e.MeetingID][e.Side] = Feedback{OrganisationID: e.OrganisationID, TookPlace: e.TookPlace, Rating: e.Rating}
 	case MeetingOutcomeRecorded:
 		c.outcomes[e.MeetingID] = e.Outcome
+	default:
+		c.applyMeeting(e)
 	}
 }
 
@@ -146,6 +149,25 @@ func (c *Conference) notOver(now time.Time) error {
 		return domain.Errorf(domain.ErrConflict, "the event ended at %s", c.details.EndsAt.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// planningTime is the time a schedule is planned at: now, or for an event
+// that is over (an organiser backfilling an earlier fair) its start, so that
+// every slot is open to record what took place.
+func (c *Conference) planningTime(now time.Time) time.Time {
+	if !now.Before(c.details.EndsAt) {
+		return c.details.StartsAt
+	}
+	return now
+}
+
+// openFor guards commands a firm may send only until the event ends; the
+// organiser may send them later too, to backfill an earlier fair.
+func (c *Conference) openFor(by Actor, now time.Time) error {
+	if by.Organiser {
+		return nil
+	}
+	return c.notOver(now)
 }
 
 // ID is the event's id (uuid.Nil before Create).

@@ -1,9 +1,9 @@
 package conference
 
 import (
+	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -28,7 +28,6 @@ const (
 	MaxTables      = 1000
 	MaxMeetingsCap = 100
 	MaxSpan        = 14 * 24 * time.Hour
-	MaxNameLength  = 200
 )
 
 // Details describe an event as the organiser creates it.
@@ -42,16 +41,40 @@ type Details struct {
 	Tables      int       `json:"tables"`
 	// MaxMeetingsPerParticipant caps every firm's meetings in the event.
 	MaxMeetingsPerParticipant int `json:"max_meetings_per_participant"`
+	// Breaks are periods with no meetings (lunch). Over several days a break
+	// recurs every day at the same time of day at the venue.
+	Breaks []Period `json:"breaks,omitempty"`
+	// MaxConsecutive is the most meetings a firm has in a row before a free
+	// slot; 0 means no limit.
+	MaxConsecutive int `json:"max_consecutive,omitempty"`
 }
+
+// Limits on breaks and runs of meetings.
+const (
+	MaxBreaks      = 20
+	MaxConsecutive = 100
+)
 
 // Validate reports every bad field at once.
 func (d Details) Validate() error {
 	var p domain.Problems
 	p.Check(d.Kind == KindConference || d.Kind == KindFair, "kind", "must be conference or fair")
-	for _, f := range []struct{ name, v string }{{"name", d.Name}, {"venue", d.Venue}} {
-		p.Check(strings.TrimSpace(f.v) != "", f.name, "must not be empty")
-		p.Check(utf8.RuneCountInString(f.v) <= MaxNameLength, f.name, "must be at most %d characters", MaxNameLength)
+	p.Line("name", d.Name, true)
+	p.Line("venue", d.Venue, true)
+	p.Check(len(d.Breaks) <= MaxBreaks, "breaks", "must have at most %d periods", MaxBreaks)
+	for i, b := range d.Breaks {
+		path := domain.Index("breaks", i)
+		p.Check(!b.From.IsZero(), path+".from", "must be set")
+		switch {
+		case b.To.IsZero():
+			p.Add(path+".to", "must be set")
+		case !b.To.After(b.From):
+			p.Add(path+".to", "must be after from")
+		case b.To.Sub(b.From) >= 24*time.Hour:
+			p.Add(path+".to", "must be less than a day after from")
+		}
 	}
+	p.Check(d.MaxConsecutive >= 0 && d.MaxConsecutive <= MaxConsecutive, "max_consecutive", "must be 0..%d", MaxConsecutive)
 	p.Check(!d.StartsAt.IsZero(), "starts_at", "must be set")
 	switch {
 	case d.EndsAt.IsZero():
@@ -134,6 +157,29 @@ func (c *Conference) Create(id uuid.UUID, d Details) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
+	d.Name, d.Venue = strings.TrimSpace(d.Name), strings.TrimSpace(d.Venue)
+	d.Breaks = slices.Clone(d.Breaks)
 	c.Record(c.Apply, EventCreated{EventID: id, Details: d})
 	return nil
+}
+
+// inBreak reports whether a meeting from start lasting length overlaps a
+// break: on any day of the event, at the break's time of day at the venue.
+func (d Details) inBreak(start time.Time, length time.Duration) bool {
+	loc := d.StartsAt.Location()
+	start = start.In(loc)
+	y, m, dd := start.Date()
+	for _, b := range d.Breaks {
+		from, to := b.From.In(loc), b.To.In(loc)
+		// The break moved to the meeting's day, and to the day before for a
+		// break that runs past midnight.
+		for _, shift := range []int{0, -1} {
+			f := time.Date(y, m, dd+shift, from.Hour(), from.Minute(), from.Second(), from.Nanosecond(), loc)
+			t := f.Add(to.Sub(from))
+			if start.Before(t) && f.Before(start.Add(length)) {
+				return true
+			}
+		}
+	}
+	return false
 }

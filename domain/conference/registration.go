@@ -87,6 +87,7 @@ func (c *Conference) validateRegistration(r Registration) error {
 	if r.Booth != "" {
 		p.Check(c.details.Kind == KindFair, "booth", "only at a fair")
 		p.Check(r.Role == Supplier, "booth", "only suppliers have booths")
+		p.Line("booth", r.Booth, true)
 		p.Check(strings.TrimSpace(r.Booth) == r.Booth && utf8.RuneCountInString(r.Booth) <= MaxBoothLength,
 			"booth", "must be at most %d characters without surrounding spaces", MaxBoothLength)
 	}
@@ -123,7 +124,7 @@ func (c *Conference) Register(by Actor, r Registration, now time.Time) error {
 	if err := c.validateRegistration(r); err != nil {
 		return err
 	}
-	if err := c.notOver(now); err != nil {
+	if err := c.openFor(by, now); err != nil {
 		return err
 	}
 	if _, ok := c.firms[r.OrganisationID]; ok {
@@ -149,9 +150,10 @@ func (c *Conference) CancelRegistration(by Actor, org uuid.UUID, now time.Time) 
 	if _, ok := c.firms[org]; !ok {
 		return domain.Errorf(domain.ErrNotFound, "organisation %s is not registered", org)
 	}
-	if err := c.notOver(now); err != nil {
+	if err := c.openFor(by, now); err != nil {
 		return err
 	}
+	now = c.planningTime(now)
 	withdrawn := []uuid.UUID{}
 	involved := func(m Meeting) bool { return m.SupplierID == org || m.BuyerID == org }
 	for _, m := range c.published {

@@ -49,8 +49,11 @@ func TestRegister(t *testing.T) {
 			when: register(org, conference.Registration{OrganisationID: s1, Role: conference.Supplier}, before), err: domain.ErrConflict},
 		{name: "booth taken", given: []domain.Event{fair, registeredWith(conference.Registration{OrganisationID: s1, Role: conference.Supplier, Booth: "A12"})},
 			when: register(org, conference.Registration{OrganisationID: s2, Role: conference.Supplier, Booth: "A12"}, before), err: domain.ErrConflict},
-		{name: "after the event", given: []domain.Event{created},
-			when: register(org, conference.Registration{OrganisationID: s1, Role: conference.Supplier}, closes), err: domain.ErrConflict},
+		{name: "a firm after the event", given: []domain.Event{created},
+			when: register(conference.AsFirm(s1), conference.Registration{OrganisationID: s1, Role: conference.Supplier}, closes), err: domain.ErrConflict},
+		{name: "the organiser backfills after the event", given: []domain.Event{created},
+			when: register(org, conference.Registration{OrganisationID: s1, Role: conference.Supplier}, closes),
+			then: []domain.Event{conference.FirmRegistered{EventID: ev, Registration: conference.Registration{OrganisationID: s1, Role: conference.Supplier}}}},
 	})
 }
 
@@ -77,7 +80,7 @@ func TestCancelRegistration(t *testing.T) {
 			}},
 		{name: "not registered", given: basics(), when: cancel(org, s3, before), err: domain.ErrNotFound},
 		{name: "another firm", given: basics(), when: cancel(conference.AsFirm(s2), s1, before), err: domain.ErrForbidden},
-		{name: "after the event", given: basics(), when: cancel(org, s1, closes), err: domain.ErrConflict},
+		{name: "a firm after the event", given: basics(), when: cancel(conference.AsFirm(s1), s1, closes), err: domain.ErrConflict},
 	})
 }
 

@@ -143,7 +143,7 @@ func (c *Conference) participant(r Registration, held int, now time.Time) schedu
 	}
 	length := time.Duration(c.details.SlotMinutes) * time.Minute
 	for _, s := range c.slots {
-		away := s.Start.Before(now)
+		away := s.Start.Before(now) || c.details.inBreak(s.Start, length)
 		for _, u := range r.Unavailable {
 			away = away || (s.Start.Before(u.To) && u.From.Before(s.Start.Add(length)))
 		}
@@ -194,10 +194,7 @@ func (c *Conference) ProposeSchedule(in ScheduleInput, now time.Time) error {
 	if err := in.validate(); err != nil {
 		return err
 	}
-	if err := c.notOver(now); err != nil {
-		return err
-	}
-	pl := c.plan(in.Candidates, in.Floor, now)
+	pl := c.plan(in.Candidates, in.Floor, c.planningTime(now))
 	res, err := schedule.Solve(pl.problem)
 	if err != nil {
 		return fmt.Errorf("conference: schedule: %w", err)
@@ -274,7 +271,7 @@ func (c *Conference) PublishSchedule(now time.Time) error {
 	if c.proposal == nil {
 		return domain.Errorf(domain.ErrConflict, "no schedule proposed since the last publication")
 	}
-	if err := c.proposalFits(now); err != nil {
+	if err := c.proposalFits(c.planningTime(now)); err != nil {
 		return domain.Errorf(domain.ErrConflict, "the proposal no longer fits the event, propose again: %v", err)
 	}
 	c.Record(c.Apply, SchedulePublished{EventID: c.id, Meetings: slices.Clone(c.proposal.Meetings)})

@@ -168,7 +168,13 @@ func TestProposeSchedule(t *testing.T) {
 		{name: "bad input", given: basics(), when: func(c *conference.Conference) error {
 			return c.ProposeSchedule(conference.ScheduleInput{Floor: -1, Candidates: []schedule.Pair{{Buyer: b1, Score: 101}}}, before)
 		}, err: domain.ErrInvalid, fields: []string{"floor", "new_id", "candidates[0].supplier_id", "candidates[0].score"}},
-		{name: "after the event", given: basics(), when: propose(all, closes), err: domain.ErrConflict},
+		{name: "backfilling an event that is over opens every slot", given: basics(), when: propose(all, closes),
+			check: func(t *testing.T, c *conference.Conference, recorded []domain.Event) {
+				p, ok := c.Proposal()
+				if !ok || len(p.Meetings) == 0 || len(recorded) != 1 {
+					t.Fatalf("proposal %+v after the event, recorded %v", p, recorded)
+				}
+			}},
 	})
 }
 

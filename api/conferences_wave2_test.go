@@ -1,0 +1,178 @@
+package api_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keylink/keylink/projections"
+)
+
+// TestBackfilledFairContractFlow follows CONTRACT.md's second wave as an
+// organiser backfilling last year's fair would: create the event in the
+// past with a lunch break, register firms, schedule without "draft" (which
+// publishes at once), move, cancel, lock and unlock meetings, and record
+// outcomes on the meetings the answer returned, which have ended.
+func TestBackfilledFairContractFlow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)                                                                          // the real clock: the event below is in the past
+	start := time.Now().In(venue).AddDate(-1, 0, 0).Truncate(24 * time.Hour).Add(time.Hour) // 08:00 at the venue
+	body := map[string]any{"kind": "conference", "name": "Hội nghị kết nối 2025", "venue": "Giảng Võ",
+		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339),
+		"slot_minutes": 30, "tables": 3, "max_meetings_per_participant": 4, "max_consecutive": 3,
+		"breaks": []map[string]any{{"from": start.Add(time.Hour).Format(time.RFC3339), "to": start.Add(90 * time.Minute).Format(time.RFC3339)}}}
+	event := e.must(e.do("POST", "/v1/events", e.organiser, body), 201).str(t, "id")
+	base := "/v1/events/" + event
+
+	var sups, buys []firm
+	for _, name := range []string{"Công ty Cơ khí Rạng Đông", "Cơ khí chính xác Thăng Long"} {
+		id, tok := e.signup("supplier", supplierBody(name))
+		e.must(e.do("POST", "/v1/suppliers/"+id+"/capabilities", tok, capabilityBody("Giá đỡ thép dập")), 201)
+		sups = append(sups, firm{id, tok, name})
+	}
+	for _, name := range []string{"Canon Vietnam", "TOTO Việt Nam"} {
+		id, tok := e.signup("buyer", buyerBody(name))
+		e.must(e.do("POST", "/v1/buyers/"+id+"/demands", tok, demandBody("Giá đỡ thép")), 201)
+		buys = append(buys, firm{id, tok, name})
+	}
+	var last int64
+	for _, f := range append(slices.Clone(sups), buys...) {
+		last = e.register(event, f.id).num(t, "position")
+	}
+	// A firm may not register itself for an event that is over.
+	late, lateTok := e.signup("supplier", supplierBody("Nhựa Hà Nội"))
+	e.must(e.do("POST", base+"/registrations", lateTok, map[string]any{"organisation_id": late}), 409)
+	e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, last), e.organiser), 200)
+
+	// Scheduling without "draft" publishes: firms see the meetings at once.
+	sched := decode[scheduleAnswer](t, e.must(e.do("POST", base+"/schedule", e.organiser, nil), 200))
+	if len(sched.Meetings) != 4 {
+		t.Fatalf("schedule %+v", sched)
+	}
+	for _, m := range sched.Meetings {
+		if m.StartsAt.Before(start.Add(90*time.Minute)) && m.EndsAt.After(start.Add(time.Hour)) {
+			t.Errorf("meeting %s at %v is in the lunch break", m.ID, m.StartsAt)
+		}
+	}
+	e.must(e.do("POST", base+"/schedule/publish", e.organiser, nil), 409) // nothing left to publish
+	mine := decode[struct{ Meetings []projections.Meeting }](t,
+		e.must(e.read(fmt.Sprintf("%s/schedule?after=%d", base, sched.Position), sups[0].token), 200))
+	if len(mine.Meetings) != 2 {
+		t.Fatalf("the supplier sees %d published meetings, want 2", len(mine.Meetings))
+	}
+
+	// Proposing again, as drafts, any number of times is safe.
+	for range 3 {
+		e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"draft": true}), 200)
+	}
+
+	// Move one meeting by hand to a free table in the last slot, cancel
+	// another; bad moves are refused.
+	m0, m1 := sched.Meetings[0], sched.Meetings[1]
+	lastSlot := start.Add(150 * time.Minute).Format(time.RFC3339)
+	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", sups[0].token, map[string]any{"starts_at": lastSlot}), 403)
+	bad := e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser, map[string]any{"starts_at": "noon", "table": 0}), 400)
+	if got := bad.fields(t); !slices.Equal(got, []string{"starts_at", "table"}) {
+		t.Fatalf("bad move fields %v", got)
+	}
+	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser,
+		map[string]any{"starts_at": start.Add(time.Hour).Format(time.RFC3339), "table": 3}), 409) // the break
+	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser, map[string]any{"starts_at": lastSlot, "table": 3}), 200)
+	e.must(e.do("DELETE", base+"/meetings/"+m1.ID, e.organiser, `{"why": 1}`), 400)
+	gone := e.must(e.do("DELETE", base+"/meetings/"+m1.ID, e.organiser, nil), 200)
+	e.must(e.do("DELETE", base+"/meetings/"+m1.ID, e.organiser, nil), 404)
+
+	// Lock and unlock a draft meeting; a non-empty body is refused.
+	draft := decode[scheduleAnswer](t, e.must(e.do("POST", base+"/schedule", e.organiser, map[string]any{"draft": true}), 200))
+	var free string
+	for _, m := range draft.Meetings {
+		if m.ID != m0.ID && !slices.ContainsFunc(sched.Meetings, func(x scheduled) bool { return x.ID == m.ID }) {
+			free = m.ID
+		}
+	}
+	if free != "" {
+		e.must(e.do("POST", base+"/meetings/"+free+"/lock", e.organiser, `{"x":1}`), 400)
+		e.must(e.do("POST", base+"/meetings/"+free+"/lock", e.organiser, nil), 200)
+		e.must(e.do("POST", base+"/meetings/"+free+"/unlock", e.organiser, "{}"), 200)
+	}
+	e.must(e.do("POST", base+"/schedule/publish", e.organiser, "[]"), 400)
+
+	// Outcomes on the published meetings, which have ended.
+	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/outcome", e.organiser,
+		map[string]any{"status": "held", "result": "mou", "value_usd": 50000}), 200)
+	e.must(e.do("POST", base+"/meetings/"+m1.ID+"/outcome", e.organiser, map[string]any{"status": "held", "result": "none"}), 404)
+	out := e.must(e.do("POST", base+"/meetings/"+sched.Meetings[2].ID+"/outcome", e.organiser,
+		map[string]any{"status": "no_show", "result": "none"}), 200)
+
+	view := decode[struct{ Meetings []projections.Meeting }](t,
+		e.must(e.read(fmt.Sprintf("%s/schedule?after=%d", base, out.num(t, "position")), e.organiser), 200))
+	for _, m := range view.Meetings {
+		switch m.ID.String() {
+		case m0.ID:
+			if !m.StartsAt.Equal(start.Add(150*time.Minute)) || m.Table != 3 || m.Outcome == nil {
+				t.Errorf("moved meeting %+v", m)
+			}
+		case m1.ID:
+			t.Errorf("cancelled meeting %s still scheduled", m1.ID)
+		}
+	}
+	_ = gone
+	report := decode[projections.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, out.num(t, "position")), e.organiser), 200))
+	if report.Totals.MoUs != 1 || report.Totals.NoShow != 1 || report.Totals.Held != 1 {
+		t.Fatalf("report totals %+v", report.Totals)
+	}
+}
+
+// TestConferenceTextRules: event name, venue and booth follow the firm-name
+// rules (no NUL or other control characters, no bidi overrides, not blank),
+// and a meeting request's demand must be the requested buyer's.
+func TestConferenceTextRules(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, tc := range []struct {
+		name, venue string
+		fields      []string
+	}{
+		{"Hội nghị\u0000", "Giảng Võ", []string{"name"}},
+		{"Hội nghị", "Giảng\r\nVõ", []string{"venue"}},
+		{"Hội nghị \u202Eabc", "\u200B\u200B", []string{"name", "venue"}},
+		{"   ", "Giảng Võ\u0007", []string{"name", "venue"}},
+	} {
+		b := eventBody(tc.name)
+		b["venue"] = tc.venue
+		r := e.must(e.do("POST", "/v1/events", e.organiser, b), 400)
+		if got := r.fields(t); !slices.Equal(got, tc.fields) {
+			t.Errorf("%q / %q: fields %v, want %v", tc.name, tc.venue, got, tc.fields)
+		}
+	}
+	fair := eventBody("Hội chợ 2030")
+	fair["kind"] = "fair"
+	event := e.must(e.do("POST", "/v1/events", e.organiser, fair), 201).str(t, "id")
+	sup := e.newSupplier("Cơ khí Đông Anh")
+	for _, booth := range []string{"A\u0000", "B\u202E1", "\u200B"} {
+		r := e.must(e.do("POST", "/v1/events/"+event+"/registrations", e.organiser,
+			map[string]any{"organisation_id": sup, "booth": booth}), 400)
+		if !slices.Contains(r.fields(t), "booth") {
+			t.Errorf("booth %q: %s", booth, r.body)
+		}
+	}
+	e.register(event, sup, "booth", "A12")
+
+	b1, b1Tok := e.signup("buyer", buyerBody("Canon Vietnam"))
+	b2, b2Tok := e.signup("buyer", buyerBody("TOTO Việt Nam"))
+	d2 := e.must(e.do("POST", "/v1/buyers/"+b2+"/demands", b2Tok, demandBody("Vòi sen")), 201).str(t, "id")
+	d1 := e.must(e.do("POST", "/v1/buyers/"+b1+"/demands", b1Tok, demandBody("Giá đỡ")), 201).str(t, "id")
+	e.register(event, b1)
+	e.register(event, b2)
+	r := e.must(e.do("POST", "/v1/events/"+event+"/meeting-requests", e.organiser,
+		map[string]any{"supplier_id": sup, "buyer_id": b1, "demand_id": d2}), 400)
+	if !strings.Contains(string(r.body), "demand_id") {
+		t.Fatalf("another buyer's demand: %s", r.body)
+	}
+	e.must(e.do("POST", "/v1/events/"+event+"/meeting-requests", e.organiser,
+		map[string]any{"supplier_id": sup, "buyer_id": b1, "demand_id": d1}), 201)
+	e.must(e.do("POST", "/v1/events/"+event+"/meeting-requests", b2Tok,
+		map[string]any{"from": b2, "to": sup, "demand_id": d2}), 201)
+}
