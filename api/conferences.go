@@ -461,6 +461,9 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.awaitMatches(c); err != nil {
+		return err
+	}
 	return s.command(c, http.StatusOK, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
 		var out scheduleAnswer
 		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{}, func(conf *conference.Conference) error {
@@ -484,6 +487,22 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 		out.answer = created(id, res)
 		return out, err
 	})
+}
+
+// awaitMatches waits, before a schedule is computed, until the match lists
+// include every event committed so far (at most 5 s, then 503), so that a
+// capability declared or a demand posted just before is a candidate.
+func (s *Server) awaitMatches(c echo.Context) error {
+	if s.proj.Projection("matches") == nil {
+		return nil
+	}
+	ctx, cancel := contextWithTimeout(c, 5*time.Second)
+	defer cancel()
+	var head int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(global_position), 0) FROM events`).Scan(&head); err != nil {
+		return unavailable(err)
+	}
+	return s.proj.WaitFor(ctx, []string{"matches"}, head)
 }
 
 // candidates reads the match lists of the firms registered for conf, as
