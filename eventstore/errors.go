@@ -52,7 +52,8 @@ func translate(err error) error {
 			return ErrClaimed
 		case pg.Code == "23505" && pg.ConstraintName == "idempotency_keys_pkey":
 			return ErrKeyTaken
-		case pg.Code == "57P01", pg.Code == "57P02", pg.Code == "57P03", pg.Code[:2] == "08":
+		case pg.Code == "57P01", pg.Code == "57P02", pg.Code == "57P03", pg.Code[:2] == "08",
+			pg.Code[:2] == "53": // insufficient resources: too many connections, disk full
 			return fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
 		return err

@@ -66,6 +66,22 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
+# The test suite runs packages in parallel, each test with its own database
+# and pools: 100 connections (the default) is too few on a busy machine.
+if [ "$(psql_admin -c 'SHOW max_connections')" -lt 300 ]; then
+  log "raising max_connections to 300 (restarts the server)"
+  psql_admin -c "ALTER SYSTEM SET max_connections = 300"
+  if [ "$(id -u)" -eq 0 ]; then
+    pg_ctlcluster "$VER" main restart >&2
+  else
+    "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w restart >&2
+  fi
+  for _ in $(seq 1 50); do
+    psql_admin -c 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+fi
+
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname='$ROLE'")" != 1 ]; then
   log "creating role $ROLE"
   psql_admin -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASS'"

@@ -87,7 +87,13 @@ func (c *Conference) Problem(candidates []schedule.Pair, floor int, now time.Tim
 
 func (c *Conference) plan(candidates []schedule.Pair, floor int, now time.Time) plan {
 	pl := plan{fixed: map[[2]uuid.UUID]Meeting{}, met: map[[2]uuid.UUID]uuid.UUID{}}
-	p := schedule.Problem{Slots: c.Slots(), Tables: c.details.Tables, Floor: floor}
+	p := schedule.Problem{Slots: c.Slots(), Tables: c.details.Tables, Floor: floor, MaxConsecutive: c.details.MaxConsecutive}
+	if c.proposal != nil {
+		for _, m := range c.proposal.Meetings {
+			p.Previous = append(p.Previous, schedule.Meeting{Slot: m.Slot, Start: m.StartsAt, Table: m.Table, Booth: m.Booth,
+				Supplier: m.SupplierID, Buyer: m.BuyerID, Demand: m.DemandID, Score: m.Score})
+		}
+	}
 	held := map[uuid.UUID]int{}
 	for _, m := range c.published {
 		pl.met[[2]uuid.UUID{m.SupplierID, m.BuyerID}] = m.ID
@@ -291,6 +297,9 @@ func (c *Conference) proposalFits(now time.Time) error {
 	}
 	pl := c.plan(pairs, 0, now)
 	pl.problem.Priority = nil
+	// The organiser's locks and moves may make a run longer than the
+	// event's limit: that is the organiser's call, not a reason to refuse.
+	pl.problem.MaxConsecutive = 0
 	var r schedule.Result
 	for _, m := range pl.problem.Locked {
 		m.Locked = true

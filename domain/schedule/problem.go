@@ -116,6 +116,12 @@ type Problem struct {
 	// Floor is the number of meetings every SME gets, before scores count,
 	// when its matches and the constraints allow.
 	Floor int
+	// MaxConsecutive is the most meetings a participant has in adjacent
+	// slots of one day before a free slot; 0 means no limit.
+	MaxConsecutive int
+	// Previous are the meetings of an earlier proposal: where the objective
+	// is equal, a pair keeps its slot.
+	Previous []Meeting
 }
 
 // Validate reports every malformed field of p at once, by path
@@ -131,6 +137,7 @@ func (p Problem) Validate() error {
 	}
 	pr.Check(p.Tables >= 0, "tables", "must be >= 0")
 	pr.Check(p.Floor >= 0 && p.Floor <= MaxFloor, "floor", "must be 0..%d", MaxFloor)
+	pr.Check(p.MaxConsecutive >= 0, "max_consecutive", "must be >= 0")
 	pr.Check(len(p.Participants) <= MaxParticipants, "participants", "must have at most %d entries", MaxParticipants)
 	pr.Check(len(p.Pairs)+len(p.Priority) <= MaxPairs, "pairs", "pairs and priority must have at most %d entries", MaxPairs)
 	roles := p.validateParticipants(&pr, n)
@@ -254,6 +261,9 @@ const (
 	NoTable Reason = "no_table"
 	// NoInterpreter: where both are free, every interpreter is taken.
 	NoInterpreter Reason = "no_interpreter"
+	// TooManyInARow: placing it would give a side more than MaxConsecutive
+	// meetings in a row.
+	TooManyInARow Reason = "max_consecutive"
 )
 
 // Unscheduled is a candidate that did not make it, and why.

@@ -108,6 +108,8 @@ func (st *state) why(e int) Reason {
 	ed := &m.edges[e]
 	sp, bp := &m.sups[ed.sup], &m.buys[ed.buy]
 	switch {
+	case st.dropped[e]:
+		return TooManyInARow
 	case st.supN[ed.sup] >= sp.cap:
 		return SupplierCapReached
 	case st.buyN[ed.buy] >= bp.cap:

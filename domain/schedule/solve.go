@@ -32,6 +32,7 @@ func Solve(p Problem) (Result, error) {
 		g.search(&net)
 		st = g
 	}
+	st.spread()
 	return m.result(st, sel), nil
 }
 
@@ -46,7 +47,9 @@ func Greedy(p Problem) (Result, error) {
 		return Result{}, err
 	}
 	sel, _ := m.relax(true)
-	return m.result(greedy(m), sel), nil
+	st := greedy(m)
+	st.spread()
+	return m.result(st, sel), nil
 }
 
 // maxRounds caps the improvement sweeps; each sweep that changes anything

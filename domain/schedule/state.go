@@ -6,23 +6,25 @@ import "slices"
 // subtracted in the model, state holds the edges placed on top of them.
 type state struct {
 	m            *model
-	supAt, buyAt []int32 // [participant*nS+slot] edge placed there, or -1
-	at           []int32 // per edge, its slot or -1
-	supN, buyN   []int   // meetings placed per participant
-	tables       []int   // tables used per slot
-	interp       [][]int // interpreters used per language and slot
+	supAt, buyAt []int32      // [participant*nS+slot] edge placed there, or -1
+	at           []int32      // per edge, its slot or -1
+	supN, buyN   []int        // meetings placed per participant
+	tables       []int        // tables used per slot
+	interp       [][]int      // interpreters used per language and slot
+	dropped      map[int]bool // edges taken out to keep MaxConsecutive
 }
 
 func newState(m *model) *state {
 	st := &state{
-		m:      m,
-		supAt:  filled(len(m.sups)*m.nS, -1),
-		buyAt:  filled(len(m.buys)*m.nS, -1),
-		at:     filled(len(m.edges), -1),
-		supN:   make([]int, len(m.sups)),
-		buyN:   make([]int, len(m.buys)),
-		tables: make([]int, m.nS),
-		interp: make([][]int, len(m.langs)),
+		m:       m,
+		supAt:   filled(len(m.sups)*m.nS, -1),
+		buyAt:   filled(len(m.buys)*m.nS, -1),
+		at:      filled(len(m.edges), -1),
+		supN:    make([]int, len(m.sups)),
+		buyN:    make([]int, len(m.buys)),
+		tables:  make([]int, m.nS),
+		interp:  make([][]int, len(m.langs)),
+		dropped: map[int]bool{},
 	}
 	for i := range st.interp {
 		st.interp[i] = make([]int, m.nS)

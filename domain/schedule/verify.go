@@ -23,6 +23,7 @@ const (
 	RuleUnavailable Rule = "unavailable"
 	RuleInterpreter Rule = "interpreter"
 	RuleLocked      Rule = "locked" // locked meetings kept exactly
+	RuleConsecutive Rule = "max_consecutive"
 	RuleObjective   Rule = "objective"
 	RuleReported    Rule = "reported" // every candidate scheduled or reported
 )
@@ -76,6 +77,7 @@ func Verify(p Problem, r Result) error {
 	v.lockedMeetings(r)
 	v.meetings(r)
 	v.counts(r)
+	v.consecutive(r)
 	v.candidates(r)
 	if len(v.errs) > 0 {
 		slices.SortFunc(v.errs, func(a, b Violation) int {
@@ -229,6 +231,36 @@ func (v *verifier) counts(r Result) {
 		if t.all > free && t.added > 0 {
 			v.fail(RuleInterpreter, "%d meetings need a %s interpreter in slot %d, %d available", t.all, k.lang, k.slot, free)
 		}
+	}
+}
+
+// consecutive checks MaxConsecutive: a run of meetings in adjacent slots of
+// one day longer than it is a violation when the solver added to it.
+func (v *verifier) consecutive(r Result) {
+	if v.p.MaxConsecutive <= 0 {
+		return
+	}
+	n := len(v.p.Slots)
+	busy, added := map[uuid.UUID][]bool{}, map[uuid.UUID][]bool{}
+	for _, m := range r.Meetings {
+		if m.Slot < 0 || m.Slot >= n {
+			continue
+		}
+		for _, id := range []uuid.UUID{m.Supplier, m.Buyer} {
+			if busy[id] == nil {
+				busy[id], added[id] = make([]bool, n), make([]bool, n)
+			}
+			busy[id][m.Slot] = true
+			added[id][m.Slot] = added[id][m.Slot] || !m.Locked
+		}
+	}
+	day := days(v.p.Slots)
+	for id, b := range busy {
+		runs(b, added[id], day, func(k int, movable bool) {
+			if k > v.p.MaxConsecutive && movable {
+				v.fail(RuleConsecutive, "%s has %d meetings in a row, at most %d", id, k, v.p.MaxConsecutive)
+			}
+		})
 	}
 }
 
