@@ -98,9 +98,13 @@ func (p *Conferences) applyConference(ctx context.Context, tx pgx.Tx, r eventsto
 		err = p.onCreated(ctx, tx, r.Version, e)
 	case conference.FirmRegistered:
 		err = exec(ctx, tx, `INSERT INTO conference_registrations
-  (event_id, organisation_id, role, booth, unavailable, sme, interpreter_language, registered_version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.EventID, e.OrganisationID, string(e.Role), e.Booth,
-			nonNil(e.Unavailable), e.SME, string(e.InterpreterLanguage), r.Version)
+  (event_id, organisation_id, role, booth, unavailable, sme, interpreter_language, max_meetings, registered_version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.EventID, e.OrganisationID, string(e.Role), e.Booth,
+			nonNil(e.Unavailable), e.SME, string(e.InterpreterLanguage), e.MaxMeetings, r.Version)
+	case conference.RegistrationRevised:
+		err = exec(ctx, tx, `UPDATE conference_registrations SET booth = $3, unavailable = $4, sme = $5,
+  interpreter_language = $6, max_meetings = $7 WHERE event_id = $1 AND organisation_id = $2`, e.EventID, e.OrganisationID,
+			e.Booth, nonNil(e.Unavailable), e.SME, string(e.InterpreterLanguage), e.MaxMeetings)
 	case conference.RegistrationCancelled:
 		err = p.onCancelled(ctx, tx, e)
 	case conference.InterpreterDeclared:

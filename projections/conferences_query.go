@@ -47,6 +47,7 @@ type Registration struct {
 	Unavailable         []conference.Period    `json:"unavailable,omitempty"`
 	SME                 bool                   `json:"sme,omitempty"`
 	InterpreterLanguage string                 `json:"interpreter_language,omitempty"`
+	MaxMeetings         int                    `json:"max_meetings,omitempty"`
 	IndustryGroups      []domain.IndustryGroup `json:"industry_groups"`
 }
 
@@ -114,7 +115,7 @@ func GetEvent(ctx context.Context, db Querier, id uuid.UUID) (Event, error) {
 		e.Slots = append(e.Slots, Slot{Index: s.Index, StartsAt: s.Start, EndsAt: s.Start.Add(length)})
 	}
 	rows, err := db.Query(ctx, `SELECT r.organisation_id, coalesce(o.name, ''), r.role, r.booth, r.unavailable, r.sme,
-  r.interpreter_language,
+  r.interpreter_language, r.max_meetings,
   coalesce((SELECT array_agg(DISTINCT f.industry_group) FROM conference_offers f
             WHERE f.organisation_id = r.organisation_id AND f.active), '{}')
 FROM conference_registrations r LEFT JOIN conference_organisations o ON o.id = r.organisation_id
@@ -127,7 +128,7 @@ WHERE r.event_id = $1 ORDER BY r.registered_version`, id)
 			r      Registration
 			groups []string
 		)
-		err := row.Scan(&r.OrganisationID, &r.Name, &r.Role, &r.Booth, &r.Unavailable, &r.SME, &r.InterpreterLanguage, &groups)
+		err := row.Scan(&r.OrganisationID, &r.Name, &r.Role, &r.Booth, &r.Unavailable, &r.SME, &r.InterpreterLanguage, &r.MaxMeetings, &groups)
 		r.IndustryGroups = sortGroups(groups)
 		return r, err
 	})

@@ -47,7 +47,7 @@ func Events() []domain.Event {
 		MeetingRequested{}, MeetingRequestAccepted{}, MeetingRequestDeclined{},
 		ScheduleProposed{}, SchedulePublished{}, MeetingLocked{},
 		MeetingFeedbackGiven{}, MeetingOutcomeRecorded{},
-		MeetingUnlocked{}, MeetingMoved{}, MeetingCancelled{},
+		MeetingUnlocked{}, MeetingMoved{}, MeetingCancelled{}, RegistrationRevised{},
 	}
 }
 
@@ -65,6 +65,14 @@ func (c *Conference) Apply(e domain.Event) {
 		c.id, c.details = e.EventID, e.Details
 		c.slots = e.Details.Slots()
 	case FirmRegistered:
+		c.firms[e.OrganisationID] = e.Registration
+		if e.Booth != "" {
+			c.booths[e.Booth] = e.OrganisationID
+		}
+	case RegistrationRevised:
+		if b := c.firms[e.OrganisationID].Booth; b != "" {
+			delete(c.booths, b)
+		}
 		c.firms[e.OrganisationID] = e.Registration
 		if e.Booth != "" {
 			c.booths[e.Booth] = e.OrganisationID

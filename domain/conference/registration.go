@@ -68,6 +68,9 @@ type Registration struct {
 	// InterpreterLanguage is the language a buyer needs an interpreter for:
 	// JP, KR or ZH.
 	InterpreterLanguage schedule.Language `json:"interpreter_language,omitempty"`
+	// MaxMeetings caps this firm's meetings below the event's cap; 0 means
+	// the event's cap.
+	MaxMeetings int `json:"max_meetings,omitempty"`
 }
 
 func (r Registration) clone() Registration {
@@ -103,6 +106,7 @@ func (c *Conference) validateRegistration(r Registration) error {
 		}
 	}
 	p.Check(!r.SME || r.Role == Supplier, "sme", "only suppliers")
+	p.Check(r.MaxMeetings >= 0 && r.MaxMeetings <= MaxMeetingsCap, "max_meetings", "must be 0..%d", MaxMeetingsCap)
 	if r.InterpreterLanguage != "" {
 		p.Check(validLanguage(r.InterpreterLanguage), "interpreter_language", "must be JP, KR or ZH")
 		p.Check(r.Role == Buyer, "interpreter_language", "only buyers")
@@ -171,6 +175,47 @@ func (c *Conference) CancelRegistration(by Actor, org uuid.UUID, now time.Time) 
 	c.Record(c.Apply, RegistrationCancelled{EventID: c.id, OrganisationID: org, WithdrawnMeetings: withdrawn})
 	return nil
 }
+
+// ReviseRegistration changes a registered firm's booth, unavailable times,
+// SME flag, interpreter need and meeting cap (the organiser for any firm, a
+// firm for itself, until the event ends; the organiser later too). Published
+// meetings stay where they are; the next proposal follows the new terms.
+func (c *Conference) ReviseRegistration(by Actor, r Registration, now time.Time) error {
+	if err := c.created(); err != nil {
+		return err
+	}
+	if err := by.mayActFor(r.OrganisationID); err != nil {
+		return err
+	}
+	old, ok := c.firms[r.OrganisationID]
+	if !ok {
+		return domain.Errorf(domain.ErrNotFound, "organisation %s is not registered", r.OrganisationID)
+	}
+	r.Role = old.Role
+	if err := c.validateRegistration(r); err != nil {
+		return err
+	}
+	if err := c.openFor(by, now); err != nil {
+		return err
+	}
+	if other, ok := c.booths[r.Booth]; ok && r.Booth != "" && other != r.OrganisationID {
+		return domain.Errorf(domain.ErrConflict, "booth %q is taken by %s", r.Booth, other)
+	}
+	c.Record(c.Apply, RegistrationRevised{EventID: c.id, Registration: r.clone()})
+	return nil
+}
+
+// RegistrationRevised replaces a registered firm's terms.
+type RegistrationRevised struct {
+	EventID uuid.UUID `json:"event_id"`
+	Registration
+}
+
+// EventType implements domain.Event.
+func (RegistrationRevised) EventType() string { return "ConferenceRegistrationRevised" }
+
+// SchemaVersion implements domain.Event.
+func (RegistrationRevised) SchemaVersion() int { return 1 }
 
 func (c *Conference) isPublished(id uuid.UUID) bool {
 	_, ok := c.Meeting(id)

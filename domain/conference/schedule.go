@@ -143,7 +143,7 @@ func (c *Conference) plan(candidates []schedule.Pair, floor int, now time.Time) 
 
 func (c *Conference) participant(r Registration, held int, now time.Time) schedule.Participant {
 	x := schedule.Participant{ID: r.OrganisationID, Role: schedule.Role(r.Role),
-		Cap: max(0, c.details.MaxMeetingsPerParticipant-held), SME: r.SME, Interpreter: r.InterpreterLanguage}
+		Cap: max(0, c.cap(r)-held), SME: r.SME, Interpreter: r.InterpreterLanguage}
 	if c.details.Kind == KindFair {
 		x.Booth = r.Booth
 	}
@@ -158,6 +158,15 @@ func (c *Conference) participant(r Registration, held int, now time.Time) schedu
 		}
 	}
 	return x
+}
+
+// cap is the most meetings a firm may have: the event's cap, or the firm's
+// own when lower.
+func (c *Conference) cap(r Registration) int {
+	if r.MaxMeetings > 0 && r.MaxMeetings < c.details.MaxMeetingsPerParticipant {
+		return r.MaxMeetings
+	}
+	return c.details.MaxMeetingsPerParticipant
 }
 
 // priority turns accepted requests between registered firms that do not

@@ -29,8 +29,8 @@ func TestEventsRegistry(t *testing.T) {
 			t.Errorf("%s version %d", e.EventType(), e.SchemaVersion())
 		}
 	}
-	if len(seen) != 15 {
-		t.Errorf("%d event types, want 15", len(seen))
+	if len(seen) != 16 {
+		t.Errorf("%d event types, want 16", len(seen))
 	}
 }
 
