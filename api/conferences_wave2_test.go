@@ -71,7 +71,33 @@ func TestBackfilledFairContractFlow(t *testing.T) {
 	// Move one meeting by hand to a free table in the last slot, cancel
 	// another; bad moves are refused.
 	m0, m1 := sched.Meetings[0], sched.Meetings[1]
-	lastSlot := start.Add(150 * time.Minute).Format(time.RFC3339)
+	// A slot (not the break) where neither firm of m0 meets, and a table
+	// free there.
+	freeSlot, freeTable := -1, 0
+	for slot := 5; slot >= 0 && freeSlot < 0; slot-- {
+		if slot == 2 || slot == m0.Slot {
+			continue
+		}
+		used := map[int]bool{}
+		busy := false
+		for _, m := range sched.Meetings {
+			if m.Slot != slot {
+				continue
+			}
+			used[*m.Table] = true
+			busy = busy || m.SupplierID == m0.SupplierID || m.BuyerID == m0.BuyerID
+		}
+		for table := 3; table >= 1 && !busy; table-- {
+			if !used[table] {
+				freeSlot, freeTable = slot, table
+				break
+			}
+		}
+	}
+	if freeSlot < 0 {
+		t.Fatalf("no free slot to move %+v to in %+v", m0, sched.Meetings)
+	}
+	lastSlot := start.Add(time.Duration(freeSlot) * 30 * time.Minute).Format(time.RFC3339)
 	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", sups[0].token, map[string]any{"starts_at": lastSlot}), 403)
 	bad := e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser, map[string]any{"starts_at": "noon", "table": 0}), 400)
 	if got := bad.fields(t); !slices.Equal(got, []string{"starts_at", "table"}) {
@@ -79,7 +105,7 @@ func TestBackfilledFairContractFlow(t *testing.T) {
 	}
 	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser,
 		map[string]any{"starts_at": start.Add(time.Hour).Format(time.RFC3339), "table": 3}), 409) // the break
-	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser, map[string]any{"starts_at": lastSlot, "table": 3}), 200)
+	e.must(e.do("POST", base+"/meetings/"+m0.ID+"/move", e.organiser, map[string]any{"starts_at": lastSlot, "table": freeTable}), 200)
 	e.must(e.do("DELETE", base+"/meetings/"+m1.ID, e.organiser, `{"why": 1}`), 400)
 	gone := e.must(e.do("DELETE", base+"/meetings/"+m1.ID, e.organiser, nil), 200)
 	e.must(e.do("DELETE", base+"/meetings/"+m1.ID, e.organiser, nil), 404)
@@ -111,7 +137,7 @@ func TestBackfilledFairContractFlow(t *testing.T) {
 	for _, m := range view.Meetings {
 		switch m.ID.String() {
 		case m0.ID:
-			if !m.StartsAt.Equal(start.Add(150*time.Minute)) || m.Table != 3 || m.Outcome == nil {
+			if !m.StartsAt.Equal(start.Add(time.Duration(freeSlot)*30*time.Minute)) || m.Table != freeTable || m.Outcome == nil {
 				t.Errorf("moved meeting %+v", m)
 			}
 		case m1.ID:
