@@ -298,7 +298,7 @@ func TestSearchSuppliers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := projections.SupplierSummary{ID: ids["rangdong"], Name: "Công ty CP Bóng đèn Phích nước Rạng Đông",
-		District: "Thanh Xuân", Ownership: domain.Domestic,
+		TaxCode: "0100000010", District: "Thanh Xuân", Ownership: domain.Domestic,
 		IndustryGroups: []domain.IndustryGroup{domain.ElectricalElectronics}, CapabilityCount: 1}
 	if !reflect.DeepEqual(page.Items, []projections.SupplierSummary{want}) {
 		t.Errorf("summary = %+v, want %+v", page.Items, want)
@@ -307,7 +307,7 @@ func TestSearchSuppliers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := json.Marshal(empty); string(b) != `{"items":[],"next_cursor":""}` {
+	if b, _ := json.Marshal(empty); string(b) != `{"items":[],"next_cursor":"","total":0}` {
 		t.Errorf("empty page = %s", b)
 	}
 }
@@ -333,7 +333,7 @@ func TestSearchSummaryCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []projections.SupplierSummary{{ID: sid, Name: "Hanel", District: "Long Biên", Ownership: domain.Domestic,
+	want := []projections.SupplierSummary{{ID: sid, Name: "Hanel", TaxCode: "0100000020", District: "Long Biên", Ownership: domain.Domestic,
 		IndustryGroups: []domain.IndustryGroup{domain.IT}, KeyProductCount: 1, CapabilityCount: 2}}
 	if !reflect.DeepEqual(page.Items, want) {
 		t.Errorf("items = %+v, want %+v", page.Items, want)
