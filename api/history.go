@@ -120,4 +120,3 @@ func decodeHistoryCursor(s string) (int64, bool) {
 	v, err := strconv.ParseInt(string(b[1:]), 10, 64)
 	return v, err == nil && v > 0
 }
-

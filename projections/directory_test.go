@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -262,6 +263,8 @@ func TestSearchSuppliers(t *testing.T) {
 		{projections.SupplierQuery{Certification: "iso9001"}, []string{"rangdong"}},
 		{projections.SupplierQuery{Certification: " ISO  9001 "}, []string{"rangdong"}},
 		{projections.SupplierQuery{Certification: "iatf 16949"}, []string{"cokhi"}},
+		{projections.SupplierQuery{Certification: "iatf 16949", Today: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}, nil}, // lapsed
+		{projections.SupplierQuery{Certification: "ISO 9001:2015"}, nil},                                                  // another edition
 		{projections.SupplierQuery{Certification: "ISO 14001"}, nil},
 		{projections.SupplierQuery{Certification: "oeko-tex 100"}, nil},
 		{projections.SupplierQuery{District: "dong anh"}, []string{"cokhi", "bare"}},
@@ -272,6 +275,9 @@ func TestSearchSuppliers(t *testing.T) {
 			[]string{"cokhi"}},
 	}
 	for _, tt := range tests {
+		if tt.q.Today.IsZero() {
+			tt.q.Today = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) // the certificates are valid
+		}
 		page, err := projections.SearchSuppliers(ctx, e.pool, tt.q)
 		if err != nil {
 			t.Fatalf("%+v: %v", tt.q, err)
