@@ -42,12 +42,25 @@ func (*DirectorySearch) Reset(ctx context.Context, tx pgx.Tx) error {
 // titles (B), then the rest of the capabilities' text (C), each in order;
 // the CTE caps holds the capabilities. nameTerms and keyTerms are SQL
 // expressions, so that a statement can index the values it is writing.
+//
+// The texts are cut at maxTitleChars and maxBodyChars: a tsvector holds at
+// most 1 MB, and a supplier at its limits (200 capabilities of 24,000
+// characters each) could otherwise make an event the projection can never
+// apply. Real firms stay far below (a few thousand characters).
 func documentSQL(nameTerms, keyTerms string) string {
 	return `setweight(to_tsvector('simple', ` + nameTerms + `), 'A')
-  || setweight(to_tsvector('simple', concat_ws(' ', ` + keyTerms + `,
-       (SELECT string_agg(title_terms, ' ' ORDER BY declared_version) FROM caps))), 'B')
-  || setweight(to_tsvector('simple', coalesce((SELECT string_agg(body_terms, ' ' ORDER BY declared_version) FROM caps), '')), 'C')`
+  || setweight(to_tsvector('simple', left(concat_ws(' ', ` + keyTerms + `,
+       (SELECT string_agg(title_terms, ' ' ORDER BY declared_version) FROM caps)), ` + maxTitleChars + `)), 'B')
+  || setweight(to_tsvector('simple', left(coalesce((SELECT string_agg(body_terms, ' ' ORDER BY declared_version) FROM caps), ''), ` +
+		maxBodyChars + `)), 'C')`
 }
+
+// Bounds of a supplier's document texts, in characters: at most 45,000
+// words, well under a tsvector's 1 MB even if every one were distinct.
+const (
+	maxTitleChars = "30000"
+	maxBodyChars  = "60000"
+)
 
 // refreshListingSQL recomputes what a supplier's ($2) row derives from the
 // CTE caps, the capabilities its statement leaves active.

@@ -2,7 +2,10 @@ package projections_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +118,50 @@ func TestSearchRelevance(t *testing.T) {
 		}
 		if page.Total != len(got) {
 			t.Errorf("q=%q: total %d, %d items", tt.q, page.Total, len(got))
+		}
+	}
+}
+
+// TestSearchDocumentOfAHugeSupplier: a supplier near its limits, whose
+// capabilities hold some 100,000 distinct words, is still indexed (a
+// tsvector holds at most 1 MB) and found by its name and first capability.
+func TestSearchDocumentOfAHugeSupplier(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, 8)
+		for i := range b {
+			b[i] = 'a' + byte(rng.IntN(26))
+		}
+		return string(b)
+	}
+	text := func(runes int) string {
+		var parts []string
+		for n := 0; n+9 <= runes; n += 9 {
+			parts = append(parts, word())
+		}
+		return strings.Join(parts, " ")
+	}
+	id := newID(t)
+	e.registerSupplier(id, registration(400, "Xưởng Khổng Lồ", "Đông Anh"))
+	for i := range 40 {
+		c := capability(fmt.Sprintf("Capability %d", i), domain.Mechanical)
+		c.Description = text(domain.MaxTextLen - 20)
+		for range domain.MaxListLen {
+			c.Processes = append(c.Processes, text(domain.MaxNameLen))
+			c.Materials = append(c.Materials, text(domain.MaxNameLen))
+		}
+		if i == 0 {
+			c.Description = "Khuôn ép nhựa " + c.Description
+		}
+		e.supplier(id, func(s *supplier.Supplier) error { return s.DeclareCapability(newID(t), c) })
+	}
+	e.rebuild(&projections.DirectorySearch{})
+	for _, q := range []string{"khong lo", "khuon", "capability"} {
+		page, err := projections.SearchSuppliers(context.Background(), e.pool, projections.SupplierQuery{Q: q})
+		if err != nil || len(page.Items) != 1 || page.Items[0].CapabilityCount != 40 {
+			t.Errorf("q=%q: %+v, %v", q, page, err)
 		}
 	}
 }
