@@ -52,8 +52,8 @@ func (s *Server) routes() {
 	auth.GET("/buyers/:id/history", s.buyerHistory)
 	auth.GET("/demands", s.listDemands, s.after(readBoardMatches))
 
-	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches))
-	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches))
+	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches), paramsOnly("limit"))
+	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches), paramsOnly("limit"))
 
 	s.conferenceRoutes(auth)
 	auth.GET("/events/:id/history", s.eventHistory)
