@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -308,4 +309,33 @@ func TestSupplierListAdditions(t *testing.T) {
 		"/v1/events?page=2":                                 {"page"},
 	})
 	e.must(e.do("GET", "/v1/events", buyerTok, nil), 200)
+}
+
+// TestListsNeverFail: odd text in every text parameter of the lists is a
+// 200 or a 400 naming it, never a 500.
+func TestListsNeverFail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.newSupplier("Rạng Đông")
+	e.newBuyer("Canon")
+	odd := []string{"'", `\`, "%_", "a & b | !c", ":*", "(x <-> y)", "🙂 LED", "漢字 かな", "\u202egnirts", "\u200b",
+		"a\x00", "\xff", strings.Repeat("x", 200), strings.Repeat("ü", 201), "ISO 9001:", ":2015", "-", "1e5", "0x10"}
+	for _, path := range []string{"/v1/suppliers?q=", "/v1/suppliers?certification=", "/v1/suppliers?district=",
+		"/v1/suppliers?tax_code=", "/v1/suppliers?recognized_year=", "/v1/suppliers?key_product=",
+		"/v1/buyers?q=", "/v1/buyers?country=", "/v1/demands?q=", "/v1/demands?hs=", "/v1/demands?certification=",
+		"/v1/demands?country=", "/v1/suppliers?cursor=", "/v1/demands?limit="} {
+		for _, v := range odd {
+			r := e.do("GET", path+url.QueryEscape(v), e.organiser, nil)
+			switch r.status {
+			case 200:
+				r.list(t)
+			case 400:
+				if f := r.fields(t); len(f) != 1 {
+					t.Errorf("%s%q: 400 on %q", path, v, f)
+				}
+			default:
+				t.Errorf("%s%q: %d %s", path, v, r.status, r.body)
+			}
+		}
+	}
 }
