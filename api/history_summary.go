@@ -62,6 +62,12 @@ func summary(r eventstore.Record) string {
 		return summaryMeetingFeedbackGiven(e)
 	case conference.MeetingOutcomeRecorded:
 		return summaryMeetingOutcomeRecorded(e)
+	case conference.MeetingUnlocked:
+		return summaryMeetingUnlocked(e)
+	case conference.MeetingMoved:
+		return summaryMeetingMoved(e)
+	case conference.MeetingCancelled:
+		return summaryMeetingCancelled(e)
 	}
 	return summaryOfType(r.Type)
 }
@@ -167,4 +173,20 @@ func summaryMeetingFeedbackGiven(e conference.MeetingFeedbackGiven) string {
 
 func summaryMeetingOutcomeRecorded(e conference.MeetingOutcomeRecorded) string {
 	return fmt.Sprintf("Outcome of meeting %s recorded: %s, %s", e.MeetingID, e.Status, e.Result)
+}
+
+func summaryMeetingUnlocked(e conference.MeetingUnlocked) string {
+	return fmt.Sprintf("Meeting %s unlocked", e.MeetingID)
+}
+
+func summaryMeetingMoved(e conference.MeetingMoved) string {
+	place := fmt.Sprintf("table %d", e.Table)
+	if e.Booth != "" {
+		place = fmt.Sprintf("booth %q", e.Booth)
+	}
+	return fmt.Sprintf("Meeting %s moved to %s, %s", e.MeetingID, e.StartsAt.UTC().Format("2006-01-02 15:04 UTC"), place)
+}
+
+func summaryMeetingCancelled(e conference.MeetingCancelled) string {
+	return fmt.Sprintf("Meeting %s removed from the schedule", e.MeetingID)
 }
