@@ -83,7 +83,7 @@ func (l *listSQL) arg(v any) string {
 func (l *listSQL) filter(cond string) { l.where = append(l.where, cond) }
 
 // words asks for every term in the document and ranks rows by ts_rank.
-// Each term is a to_tsquery of its own ('simple' configuration, as the
+// Each term is a plainto_tsquery of its own ('simple' configuration, as the
 // documents are built), so no term is parsed as query syntax.
 func (l *listSQL) words(terms []string) {
 	if len(terms) == 0 {
