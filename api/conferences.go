@@ -33,7 +33,7 @@ func (s *Server) conferenceRoutes(g *echo.Group) {
 		report = append(slices.Clone(report), "matches")
 	}
 	g.POST("/events", s.createEvent)
-	g.GET("/events", s.listEvents, read)
+	g.GET("/events", s.listEvents, read, paramsOnly())
 	g.GET("/events/:id", s.getEvent, read)
 	g.POST("/events/:id/registrations", s.registerFirm)
 	g.DELETE("/events/:id/registrations/:org", s.cancelRegistration)

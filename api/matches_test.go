@@ -48,6 +48,10 @@ func TestMatchEndpoints(t *testing.T) {
 	e.must(e.do("GET", "/v1/suppliers/"+sup+"/matches", otherSupTok, nil), 404)
 	e.must(e.do("GET", "/v1/suppliers/"+sup+"/matches", buyTok, nil), 403)
 	e.must(e.do("GET", "/v1/demands/"+did+"/matches?limit=0", buyTok, nil), 400)
+	e.badParams(e.organiser, map[string][]string{
+		"/v1/demands/" + did + "/matches?top=5":    {"top"},
+		"/v1/suppliers/" + sup + "/matches?min=50": {"min"},
+	})
 	e.must(e.do("GET", "/v1/demands/0193a1f2-0000-7000-8000-000000000000/matches", e.organiser, nil), 404)
 	e.must(e.do("GET", "/v1/demands/"+did+"/matches", "", nil), 401)
 

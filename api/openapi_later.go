@@ -13,5 +13,7 @@ func (s *Server) laterOperations() []operation {
 			response: projections.DemandMatchList{}, query: []string{"limit"}, errors: []int{http.StatusNotFound}},
 		{method: "GET", path: "/v1/suppliers/{id}/matches", summary: "The open demands a supplier can serve, best first (organiser or the supplier)",
 			response: projections.SupplierMatchList{}, query: []string{"limit"}, errors: []int{http.StatusNotFound}},
+		{method: "GET", path: "/v1/events/{id}/history", summary: "A conference's or fair's events, oldest first: who did what and when (organiser)",
+			response: historyPage{}, query: []string{"limit", "cursor"}, errors: []int{http.StatusNotFound}},
 	}...)
 }

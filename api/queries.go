@@ -34,19 +34,18 @@ func (s *Server) getSupplier(c echo.Context) error {
 	return withETag(c, sup.Version, sup)
 }
 
-// searchSuppliers: GET /v1/suppliers?q=&industry_group=&certification=&district=&limit=&cursor=.
+// searchSuppliers: GET /v1/suppliers?q=&industry_group=&certification=&district=&key_product=&recognized_year=&tax_code=&limit=&cursor=.
+// Certificates count when valid on the server's today.
 func (s *Server) searchSuppliers(c echo.Context) error {
+	if err := onlyParams(c, "q", "industry_group", "certification", "district", "key_product", "recognized_year",
+		"tax_code", "limit", "cursor"); err != nil {
+		return err
+	}
 	q := projections.SupplierQuery{
 		Q: c.QueryParam("q"), IndustryGroup: c.QueryParam("industry_group"),
 		Certification: c.QueryParam("certification"), District: c.QueryParam("district"),
-		Cursor: c.QueryParam("cursor"),
-	}
-	if raw := c.QueryParam("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > 100 {
-			return invalid("limit", "must be an integer from 1 to 100")
-		}
-		q.Limit = n
+		KeyProduct: c.QueryParam("key_product"), RecognizedYear: c.QueryParam("recognized_year"),
+		TaxCode: c.QueryParam("tax_code"), Limit: queryLimit(c), Cursor: c.QueryParam("cursor"), Today: s.now(),
 	}
 	page, err := projections.SearchSuppliers(c.Request().Context(), s.pool, q)
 	if err != nil {

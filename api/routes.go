@@ -41,17 +41,22 @@ func (s *Server) routes() {
 	auth.POST("/suppliers/:id/key-products", s.recogniseKeyProduct)
 	auth.GET("/suppliers/:id", s.getSupplier, s.after(readDirectory))
 	auth.GET("/suppliers", s.searchSuppliers, s.after(readSearch))
+	auth.GET("/suppliers/:id/history", s.supplierHistory)
 
 	auth.POST("/buyers", s.registerBuyer)
 	auth.POST("/buyers/:id/demands", s.postDemand)
 	auth.PUT("/buyers/:id/demands/:did", s.reviseDemand)
 	auth.POST("/buyers/:id/demands/:did/close", s.closeDemand)
 	auth.GET("/buyers/:id", s.getBuyer, s.after(readBoard))
+	auth.GET("/buyers", s.listBuyers, s.after(readBoard))
+	auth.GET("/buyers/:id/history", s.buyerHistory)
+	auth.GET("/demands", s.listDemands, s.after(readBoardMatches))
 
-	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches))
-	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches))
+	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches), paramsOnly("limit"))
+	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches), paramsOnly("limit"))
 
 	s.conferenceRoutes(auth)
+	auth.GET("/events/:id/history", s.eventHistory)
 }
 
 // after implements ?after=P: wait until the named read models have applied

@@ -320,6 +320,25 @@ func (s *Store) ReadStream(ctx context.Context, stream Stream) ([]Record, error)
 	return s.readStream(ctx, s.pool, stream)
 }
 
+// ReadStreamPage returns up to limit events of stream with versions above
+// after, in version order, and the stream's version (0: no such stream).
+// It runs two statements: a page never holds an event the version leaves
+// out, since events are only ever appended.
+func (s *Store) ReadStreamPage(ctx context.Context, stream Stream, after int64, limit int) ([]Record, int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+` FROM events WHERE stream_id = $1 AND version > $2
+ORDER BY version LIMIT $3`, stream.Name(), after, limit)
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	recs, err := s.scanRecords(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	var version int64
+	err = s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1`, stream.Name()).Scan(&version)
+	return recs, version, translate(err)
+}
+
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }

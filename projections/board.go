@@ -4,17 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/buyer"
+	"github.com/keylink/keylink/domain/matching"
 	"github.com/keylink/keylink/eventstore"
 )
 
 // Board is the demand board: buyers and every demand they posted, with its
-// status, in board_* tables. Every event is one statement. It holds no
+// status, in board_* tables, with full-text documents of search terms
+// (matching.DocumentTerms) for the buyer list and the board: a buyer's name
+// (weight A) and parent group (B); a demand's title (A) and description,
+// processes and materials (C). Every event is one statement. It holds no
 // state; the eventstore never applies two events of one projection
 // concurrently.
 type Board struct{}
@@ -54,8 +59,11 @@ func (b *Board) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Record) error
 
 func (*Board) onRegistered(ctx context.Context, tx pgx.Tx, version int64, e buyer.Registered) error {
 	p := e.Registration
-	_, err := tx.Exec(ctx, `INSERT INTO board_buyers (id, name, country, parent_group, district, contact, version)
-VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, e.BuyerID, p.Name, p.Country, p.ParentGroup, p.District, p.Contact, version)
+	_, err := tx.Exec(ctx, `INSERT INTO board_buyers (id, name, country, parent_group, district, contact, version,
+  name_folded, document)
+VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, search_fold($2),
+  setweight(to_tsvector('simple', $8), 'A') || setweight(to_tsvector('simple', $9), 'B'))`,
+		e.BuyerID, p.Name, p.Country, p.ParentGroup, p.District, p.Contact, version, terms(p.Name), terms(p.ParentGroup))
 	return err
 }
 
@@ -63,15 +71,18 @@ VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, e.BuyerID, p.Name, p.Country, p.Par
 // version, in one statement; a revision keeps the demand's place and status.
 const demandSQL = `WITH changed AS (INSERT INTO board_demands
   (id, buyer_id, posted_version, status, title, description, industry_group, vsic, hs_codes, processes, materials,
-   required_certifications, volume_quantity, volume_unit, volume_per, max_lead_time_days, needed_by)
+   required_certifications, volume_quantity, volume_unit, volume_per, max_lead_time_days, needed_by,
+   certification_keys, document)
 VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, coalesce($8::text[], '{}'), coalesce($9::text[], '{}'),
-  coalesce($10::text[], '{}'), coalesce($11::text[], '{}'), $12, $13, $14, $15, $16::date)
+  coalesce($10::text[], '{}'), coalesce($11::text[], '{}'), $12, $13, $14, $15, $16::date,
+  $17, setweight(to_tsvector('simple', $18), 'A') || setweight(to_tsvector('simple', $19), 'C'))
 ON CONFLICT (id) DO UPDATE SET
   title = excluded.title, description = excluded.description, industry_group = excluded.industry_group,
   vsic = excluded.vsic, hs_codes = excluded.hs_codes, processes = excluded.processes, materials = excluded.materials,
   required_certifications = excluded.required_certifications, volume_quantity = excluded.volume_quantity,
   volume_unit = excluded.volume_unit, volume_per = excluded.volume_per,
-  max_lead_time_days = excluded.max_lead_time_days, needed_by = excluded.needed_by)
+  max_lead_time_days = excluded.max_lead_time_days, needed_by = excluded.needed_by,
+  certification_keys = excluded.certification_keys, document = excluded.document)
 UPDATE board_buyers SET version = $3 WHERE id = $2`
 
 func (*Board) onDemand(ctx context.Context, tx pgx.Tx, version int64, bid, did uuid.UUID, d buyer.DemandSpec) error {
@@ -82,8 +93,21 @@ func (*Board) onDemand(ctx context.Context, tx pgx.Tx, version int64, bid, did u
 	}
 	_, err := tx.Exec(ctx, demandSQL, did, bid, version, d.Title, d.Description, string(d.IndustryGroup),
 		d.VSIC, d.HSCodes, d.Processes, d.Materials, d.RequiredCertifications, d.Volume.Quantity,
-		string(d.Volume.Unit), d.Volume.Per, d.MaxLeadTimeDays, neededBy)
+		string(d.Volume.Unit), d.Volume.Per, d.MaxLeadTimeDays, neededBy,
+		demandCertificationKeys(d.RequiredCertifications), terms(d.Title),
+		terms(append(append([]string{d.Description}, d.Processes...), d.Materials...)...))
 	return err
+}
+
+// demandCertificationKeys lists the keys (matching.CertificationKeys) of
+// the standards a demand requires, distinct and sorted.
+func demandCertificationKeys(standards []string) []string {
+	keys := []string{}
+	for _, s := range standards {
+		keys = append(keys, matching.CertificationKeys(s)...)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 func (*Board) onDemandClosed(ctx context.Context, tx pgx.Tx, version int64, e buyer.DemandClosed) error {

@@ -2,17 +2,17 @@ package projections
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/domain/matching"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
 )
@@ -258,33 +258,49 @@ const maxQueryWords = 10
 // SupplierQuery filters and pages the directory. Empty strings do not
 // filter; Limit 0 means DefaultLimit.
 type SupplierQuery struct {
-	// Q: every word must occur in the supplier's name or the title,
-	// description, processes or materials of an active capability, ignoring
-	// case and diacritics ("rang dong" finds "Rạng Đông").
+	// Q: every word must be a word of the supplier's name, of a key
+	// product's name, or of the title, description, processes or materials
+	// of an active capability, compared as matching.QueryTerms says
+	// (ignoring case and diacritics, English plurals and spelling
+	// variants: "rang dong" finds "Rạng Đông", "moulding" finds
+	// "molding"). With Q the most relevant come first.
 	Q string
 	// IndustryGroup: the supplier has an active capability in this group.
 	IndustryGroup string
-	// Certification: an active capability holds this standard, compared
-	// ignoring case and spaces ("iso9001" finds "ISO 9001").
+	// Certification: an active capability holds this standard with a
+	// certificate valid on Today; "ISO 9001" is any edition, "ISO
+	// 9001:2015" that one (matching.CertificationQueryKey).
 	Certification string
 	// District: equal ignoring case and diacritics.
 	District string
-	Limit    int
+	// KeyProduct: "true", recognised for a key product; "false", never.
+	KeyProduct string
+	// RecognizedYear: a key product recognised that year (YYYY).
+	RecognizedYear string
+	// TaxCode: equal.
+	TaxCode string
+	Limit   int
 	// Cursor is a SupplierPage.NextCursor from the same query.
 	Cursor string
+	// Today decides which certificates are valid (its UTC date); zero
+	// means now.
+	Today time.Time
 }
 
-// SupplierPage is one page of the directory, in a stable order (folded name,
-// then id). NextCursor is empty on the last page.
+// SupplierPage is one page of the directory, in a stable order: folded
+// name, then id; with words, the most relevant first. NextCursor is empty
+// on the last page; Total counts every supplier that passes the filters.
 type SupplierPage struct {
 	Items      []SupplierSummary `json:"items"`
 	NextCursor string            `json:"next_cursor"`
+	Total      int               `json:"total"`
 }
 
 // SupplierSummary is a supplier as a directory page lists it.
 type SupplierSummary struct {
 	ID              uuid.UUID              `json:"id"`
 	Name            string                 `json:"name"`
+	TaxCode         string                 `json:"tax_code"`
 	District        string                 `json:"district"`
 	IndustrialZone  string                 `json:"industrial_zone"`
 	Ownership       domain.Ownership       `json:"ownership"`
@@ -293,35 +309,16 @@ type SupplierSummary struct {
 	CapabilityCount int                    `json:"capability_count"`
 }
 
-// cursor is the keyset position after which a page starts.
-type cursor struct {
-	Name string    `json:"n"`
-	ID   uuid.UUID `json:"i"`
-}
-
-func (c cursor) encode() string {
-	b, _ := json.Marshal(c) // a string and a UUID always marshal
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (cursor, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return cursor{}, false
-	}
-	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == uuid.Nil || strings.IndexByte(c.Name, 0) >= 0 {
-		return cursor{}, false
-	}
-	return c, true
-}
-
 // search is a checked SupplierQuery.
 type search struct {
-	words                          []string
-	group, certification, district string
-	limit                          int
-	after                          *cursor // nil on the first page
+	words                               []string
+	group, certification, district, tax string
+	noStandard                          bool // a certification without a letter or digit: no supplier
+	keyProduct                          *bool
+	year                                int
+	limit                               int
+	today                               string
+	after                               *listCursor // nil on the first page
 }
 
 // validate checks q, reporting every bad field in a *domain.ValidationError.
@@ -333,24 +330,43 @@ func (q SupplierQuery) validate() (search, error) {
 		p domain.Problems
 		s search
 	)
-	s.words = strings.Fields(p.Line("q", q.Q, false))
-	p.Check(len(s.words) <= maxQueryWords, "q", "must have at most %d words", maxQueryWords)
+	s.words = checkWords(&p, "q", q.Q)
 	s.group = strings.TrimSpace(q.IndustryGroup)
 	p.Check(s.group == "" || domain.IndustryGroup(s.group).Valid(), "industry_group", "must be one of %s", groupNames())
-	s.certification = p.Line("certification", q.Certification, false)
+	if c := p.Line("certification", q.Certification, false); c != "" {
+		s.certification = matching.CertificationQueryKey(c)
+		s.noStandard = s.certification == ""
+	}
 	s.district = p.Line("district", q.District, false)
-	s.limit = q.Limit
-	if s.limit == 0 {
-		s.limit = DefaultLimit
+	switch strings.TrimSpace(q.KeyProduct) {
+	case "":
+	case "true":
+		s.keyProduct = ptrTo(true)
+	case "false":
+		s.keyProduct = ptrTo(false)
+	default:
+		p.Add("key_product", "must be true or false")
 	}
-	p.Check(s.limit >= 1 && s.limit <= MaxLimit, "limit", "must be between 1 and %d", MaxLimit)
-	if q.Cursor != "" {
-		c, ok := decodeCursor(q.Cursor)
-		p.Check(ok, "cursor", "is not a cursor this endpoint returned")
-		s.after = &c
+	if y := strings.TrimSpace(q.RecognizedYear); y != "" {
+		n, err := strconv.Atoi(y)
+		p.Check(err == nil && len(y) == 4 && n >= 1900, "recognized_year", "must be a year, YYYY")
+		s.year = n
 	}
+	if t := strings.TrimSpace(q.TaxCode); t != "" {
+		p.Check(domain.ValidTaxCode(t), "tax_code", "must be 10 digits, optionally a hyphen and 3 digits")
+		s.tax = t
+	}
+	s.limit = checkLimit(&p, q.Limit)
+	s.after = checkCursor(&p, q.Cursor, len(s.words) > 0)
+	today := q.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	s.today = matchDay(today).String()
 	return s, p.Err()
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 func groupNames() string {
 	names := make([]string, len(domain.IndustryGroups))
@@ -360,86 +376,71 @@ func groupNames() string {
 	return strings.Join(names, ", ")
 }
 
-// sql builds the page query on DirectorySearch's table: one condition per
-// filter, each word a LIKE on the folded text (the pg_trgm index serves the
-// rare ones; for common ones the name order is walked until a page is
-// full) with the word folded by the same search_fold as the rows and its
-// LIKE wildcards escaped. It fetches one row more than the page to know
-// whether another page follows.
-func (s search) sql() (string, []any) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+// list builds the page query on DirectorySearch's table: one condition per
+// filter (each served by an index), the words a full-text match on the
+// document (see listSQL.words). Without words the name order is walked
+// until a page is full.
+func (s search) list() *listSQL {
+	l := &listSQL{
+		columns: `supplier_id, name, tax_code, district, industrial_zone, ownership, industry_groups, key_product_count, capability_count`,
+		from:    "directory_search", doc: "document", key: "name_folded", id: "supplier_id",
 	}
-	for _, w := range s.words {
-		where = append(where, `search_text LIKE '%' || replace(replace(replace(search_fold(`+arg(w)+
-			`), '\', '\\'), '%', '\%'), '_', '\_') || '%'`)
-	}
+	l.words(s.words)
 	if s.group != "" {
-		where = append(where, `industry_groups @> ARRAY[`+arg(s.group)+`::text]`)
+		l.filter(`industry_groups @> ARRAY[` + l.arg(s.group) + `::text]`)
 	}
 	if s.certification != "" {
-		where = append(where, `certification_keys @> ARRAY[certification_key(`+arg(s.certification)+`)]`)
+		k := l.arg(s.certification)
+		l.filter(`certifications ? ` + k + ` AND certifications->>` + k + ` >= ` + l.arg(s.today))
+	}
+	if s.noStandard {
+		l.filter(`false`)
 	}
 	if s.district != "" {
-		where = append(where, `district_folded = search_fold(`+arg(s.district)+`)`)
+		l.filter(`district_folded = search_fold(` + l.arg(s.district) + `)`)
 	}
-	if s.after != nil {
-		where = append(where, `(name_folded, supplier_id) > (`+arg(s.after.Name)+`::text COLLATE "C", `+arg(s.after.ID)+`::uuid)`)
+	if s.keyProduct != nil {
+		if *s.keyProduct {
+			l.filter(`key_product_count > 0`)
+		} else {
+			l.filter(`key_product_count = 0`)
+		}
 	}
-	sql := `SELECT supplier_id, name, district, industrial_zone, ownership, industry_groups, key_product_count,
-  capability_count, name_folded FROM directory_search`
-	if len(where) > 0 {
-		sql += "\nWHERE " + strings.Join(where, "\n  AND ")
+	if s.year != 0 {
+		l.filter(`key_product_years @> ARRAY[` + l.arg(s.year) + `::int]`)
 	}
-	return sql + "\nORDER BY name_folded, supplier_id LIMIT " + arg(s.limit+1), args
+	if s.tax != "" {
+		l.filter(`tax_code = ` + l.arg(s.tax))
+	}
+	return l
 }
 
 // SearchSuppliers returns one page of the directory. Bad input is a
 // *domain.ValidationError on "q", "industry_group", "certification",
-// "district", "limit" or "cursor".
+// "district", "key_product", "recognized_year", "tax_code", "limit" or
+// "cursor". It runs one statement (two for an empty page after a cursor).
 func SearchSuppliers(ctx context.Context, db Querier, q SupplierQuery) (SupplierPage, error) {
 	s, err := q.validate()
 	if err != nil {
 		return SupplierPage{}, err
 	}
-	sql, args := s.sql()
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return SupplierPage{}, fmt.Errorf("projections: search suppliers: %w", err)
-	}
-	defer rows.Close()
-	page := SupplierPage{Items: []SupplierSummary{}}
-	var last cursor
-	for rows.Next() {
-		if len(page.Items) == s.limit {
-			page.NextCursor = last.encode()
-			break
-		}
+	items, next, total, err := page(ctx, db, s.list(), s.after, s.limit, func(rows pgx.Rows, more ...any) (SupplierSummary, error) {
 		var (
 			item   SupplierSummary
 			groups []string
 		)
-		if err := rows.Scan(&item.ID, &item.Name, &item.District, &item.IndustrialZone, &item.Ownership, &groups,
-			&item.KeyProductCount, &item.CapabilityCount, &last.Name); err != nil {
-			return SupplierPage{}, fmt.Errorf("projections: search suppliers: %w", err)
-		}
-		last.ID = item.ID
+		err := rows.Scan(append([]any{&item.ID, &item.Name, &item.TaxCode, &item.District, &item.IndustrialZone,
+			&item.Ownership, &groups, &item.KeyProductCount, &item.CapabilityCount}, more...)...)
 		item.IndustryGroups = make([]domain.IndustryGroup, len(groups))
 		for i, g := range groups {
 			item.IndustryGroups[i] = domain.IndustryGroup(g)
 		}
-		page.Items = append(page.Items, item)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return item, err
+	})
+	if err != nil {
 		return SupplierPage{}, fmt.Errorf("projections: search suppliers: %w", err)
 	}
-	return page, nil
+	return SupplierPage{Items: items, NextCursor: next, Total: total}, nil
 }
 
 // nonNil turns a nil slice into an empty one, so that it encodes as [].

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -262,6 +263,8 @@ func TestSearchSuppliers(t *testing.T) {
 		{projections.SupplierQuery{Certification: "iso9001"}, []string{"rangdong"}},
 		{projections.SupplierQuery{Certification: " ISO  9001 "}, []string{"rangdong"}},
 		{projections.SupplierQuery{Certification: "iatf 16949"}, []string{"cokhi"}},
+		{projections.SupplierQuery{Certification: "iatf 16949", Today: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}, nil}, // lapsed
+		{projections.SupplierQuery{Certification: "ISO 9001:2015"}, nil},                                                  // another edition
 		{projections.SupplierQuery{Certification: "ISO 14001"}, nil},
 		{projections.SupplierQuery{Certification: "oeko-tex 100"}, nil},
 		{projections.SupplierQuery{District: "dong anh"}, []string{"cokhi", "bare"}},
@@ -272,6 +275,9 @@ func TestSearchSuppliers(t *testing.T) {
 			[]string{"cokhi"}},
 	}
 	for _, tt := range tests {
+		if tt.q.Today.IsZero() {
+			tt.q.Today = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) // the certificates are valid
+		}
 		page, err := projections.SearchSuppliers(ctx, e.pool, tt.q)
 		if err != nil {
 			t.Fatalf("%+v: %v", tt.q, err)
@@ -298,7 +304,7 @@ func TestSearchSuppliers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := projections.SupplierSummary{ID: ids["rangdong"], Name: "Công ty CP Bóng đèn Phích nước Rạng Đông",
-		District: "Thanh Xuân", Ownership: domain.Domestic,
+		TaxCode: "0100000010", District: "Thanh Xuân", Ownership: domain.Domestic,
 		IndustryGroups: []domain.IndustryGroup{domain.ElectricalElectronics}, CapabilityCount: 1}
 	if !reflect.DeepEqual(page.Items, []projections.SupplierSummary{want}) {
 		t.Errorf("summary = %+v, want %+v", page.Items, want)
@@ -307,7 +313,7 @@ func TestSearchSuppliers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := json.Marshal(empty); string(b) != `{"items":[],"next_cursor":""}` {
+	if b, _ := json.Marshal(empty); string(b) != `{"items":[],"next_cursor":"","total":0}` {
 		t.Errorf("empty page = %s", b)
 	}
 }
@@ -333,7 +339,7 @@ func TestSearchSummaryCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []projections.SupplierSummary{{ID: sid, Name: "Hanel", District: "Long Biên", Ownership: domain.Domestic,
+	want := []projections.SupplierSummary{{ID: sid, Name: "Hanel", TaxCode: "0100000020", District: "Long Biên", Ownership: domain.Domestic,
 		IndustryGroups: []domain.IndustryGroup{domain.IT}, KeyProductCount: 1, CapabilityCount: 2}}
 	if !reflect.DeepEqual(page.Items, want) {
 		t.Errorf("items = %+v, want %+v", page.Items, want)

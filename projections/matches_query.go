@@ -283,3 +283,63 @@ func nonNilNotes(ns []matching.Note) []matching.Note {
 	}
 	return ns
 }
+
+// BoardMatch is how an open demand matches a supplier, on the demand board
+// a supplier reads: the pair's row of its match list, explained.
+type BoardMatch struct {
+	Score        int             `json:"score"`
+	CapabilityID uuid.UUID       `json:"capability_id"`
+	Reasons      []matching.Note `json:"reasons"`
+	Gaps         []matching.Note `json:"gaps"`
+}
+
+// boardMatchesSQL reads the supplier's ($1) rows, shown and live on day $2,
+// of the demands $3, each with what explains it, in one statement.
+const boardMatchesSQL = `SELECT m.demand_id, m.buyer_id, b.name, b.country, b.district, d.spec,
+  sp.id, sp.name, sp.district, sp.industrial_zone, sp.key_products, m.capability_id, c.spec, m.score, m.scored_on
+FROM matches m
+JOIN match_demands d ON d.id = m.demand_id
+LEFT JOIN match_buyers b ON b.id = m.buyer_id
+LEFT JOIN match_suppliers sp ON sp.id = m.supplier_id
+LEFT JOIN match_capabilities c ON c.id = m.capability_id
+WHERE m.demand_id = ANY($3::uuid[]) AND m.supplier_id = $1 AND m.shown AND ` + matchLive
+
+// BoardMatches returns, for those of demandIDs in whose lists the supplier
+// is shown (as for SupplierMatches: among the first MaxMatchLimit, and as
+// they stand on day today, UTC), its match; the others are absent from the
+// map. It runs one statement.
+func BoardMatches(ctx context.Context, db Querier, supplierID uuid.UUID, demandIDs []uuid.UUID, today time.Time) (map[uuid.UUID]BoardMatch, error) {
+	out := map[uuid.UUID]BoardMatch{}
+	if len(demandIDs) == 0 {
+		return out, nil
+	}
+	rows, err := db.Query(ctx, boardMatchesSQL, supplierID, matchDay(today).Time, demandIDs)
+	if err != nil {
+		return nil, fmt.Errorf("projections: board matches: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			did, bid uuid.UUID
+			dspec    []byte
+			b        nullBuyer
+			pair     nullPair
+		)
+		if err := rows.Scan(append([]any{&did, &bid, &b.name, &b.country, &b.district, &dspec}, pair.targets()...)...); err != nil {
+			return nil, fmt.Errorf("projections: board matches: %w", err)
+		}
+		d, err := readDemand(did, bid, dspec, b)
+		if err != nil {
+			return nil, fmt.Errorf("projections: board matches: %w", err)
+		}
+		m, err := pair.explain(d)
+		if err != nil {
+			return nil, fmt.Errorf("projections: board matches: %w", err)
+		}
+		out[did] = BoardMatch{Score: m.Score, CapabilityID: m.CapabilityID, Reasons: m.Reasons, Gaps: m.Gaps}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projections: board matches: %w", err)
+	}
+	return out, nil
+}

@@ -3,21 +3,25 @@ package projections
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/keylink/keylink/domain/matching"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
 )
 
 // DirectorySearch keeps the supplier list behind GET /v1/suppliers: per
-// supplier, what a page shows and filters on (name, district, ownership,
-// industry groups, certification keys, counts) and a folded search text, its
-// name then the folded text of its active capabilities (title, description,
-// processes, materials) in declaration order, under a trigram index. One
-// table holds it all, so that a search walks the name order and stops after
-// a page. It is a read model of its own, beside Directory, because
+// supplier, what a page shows and filters on (name, tax code, district,
+// ownership, industry groups, certifications with their last valid day, key
+// products' count and years) and a full-text document of search terms
+// (matching.DocumentTerms): its name, its key products, then its active
+// capabilities (titles, then description, processes, materials) in
+// declaration order, weighted in that order for ranking. One table holds it
+// all, so that a list without q walks the name order and stops after a
+// page. It is a read model of its own, beside Directory, because
 // re-indexing a supplier's whole text is most of what a capability change
 // costs: profiles, read back right after a change, do not wait for it.
 // Every event is one statement; it holds no state.
@@ -33,41 +37,81 @@ func (*DirectorySearch) Reset(ctx context.Context, tx pgx.Tx) error {
 	return reset(ctx, tx, "directory_search_capabilities", "directory_search")
 }
 
-// capsTextSQL is the folded text of the CTE caps, in declaration order.
-const capsTextSQL = `(SELECT string_agg(search_text, ' ' ORDER BY declared_version) FROM caps)`
+// documentSQL is the full-text document of a supplier row s: its name's
+// terms (weight A), then its key products' and its active capabilities'
+// titles (B), then the rest of the capabilities' text (C), each in order;
+// the CTE caps holds the capabilities. nameTerms and keyTerms are SQL
+// expressions, so that a statement can index the values it is writing.
+//
+// The texts are cut at maxTitleChars and maxBodyChars: a tsvector holds at
+// most 1 MB, and a supplier at its limits (200 capabilities of 24,000
+// characters each) could otherwise make an event the projection can never
+// apply. Real firms stay far below (a few thousand characters).
+func documentSQL(nameTerms, keyTerms string) string {
+	return `setweight(to_tsvector('simple', ` + nameTerms + `), 'A')
+  || setweight(to_tsvector('simple', left(concat_ws(' ', ` + keyTerms + `,
+       (SELECT string_agg(title_terms, ' ' ORDER BY declared_version) FROM caps)), ` + maxTitleChars + `)), 'B')
+  || setweight(to_tsvector('simple', left(coalesce((SELECT string_agg(body_terms, ' ' ORDER BY declared_version) FROM caps), ''), ` +
+		maxBodyChars + `)), 'C')`
+}
+
+// Bounds of a supplier's document texts, in characters: at most 45,000
+// words, well under a tsvector's 1 MB even if every one were distinct.
+const (
+	maxTitleChars = "30000"
+	maxBodyChars  = "60000"
+)
 
 // refreshListingSQL recomputes what a supplier's ($2) row derives from the
 // CTE caps, the capabilities its statement leaves active.
-const refreshListingSQL = `
+var refreshListingSQL = `
 UPDATE directory_search s SET
   capability_count = (SELECT count(*) FROM caps),
   industry_groups = ARRAY(SELECT DISTINCT industry_group FROM caps ORDER BY 1),
-  certification_keys = ARRAY(SELECT DISTINCT k FROM caps, unnest(caps.certification_keys) k ORDER BY 1),
-  search_text = concat_ws(' ', s.name_folded, ` + capsTextSQL + `)
+  certifications = coalesce((SELECT jsonb_object_agg(k, u) FROM (
+    SELECT e.key AS k, max(e.value) AS u FROM caps, jsonb_each_text(caps.certifications) e GROUP BY e.key) x), '{}'),
+  document = ` + documentSQL("s.name_terms", "nullif(s.key_product_terms, '')") + `
 WHERE s.supplier_id = $2`
+
+// capsColumns are the columns of the CTE caps.
+const capsColumns = `industry_group, certifications, title_terms, body_terms, declared_version`
 
 // listedCapsSQL selects the supplier's ($2) active capabilities other than
 // the one ($1) the statement changes.
-const listedCapsSQL = `SELECT industry_group, certification_keys, search_text, declared_version
-  FROM directory_search_capabilities WHERE supplier_id = $2 AND id <> $1`
+const listedCapsSQL = `SELECT ` + capsColumns + ` FROM directory_search_capabilities WHERE supplier_id = $2 AND id <> $1`
 
 // listCapabilitySQL declares or revises a capability and refreshes its
 // supplier's row in one statement; a revision keeps the capability's place.
-// The folded text and the certification keys are computed here, in SQL,
-// like the query's.
-const listCapabilitySQL = `WITH changed AS (
-  INSERT INTO directory_search_capabilities (id, supplier_id, declared_version, industry_group, certification_keys, search_text)
-  VALUES ($1, $2, $3, $4,
-    ARRAY(SELECT DISTINCT certification_key(c->>'standard') FROM jsonb_array_elements($5::jsonb) c ORDER BY 1),
-    search_fold(concat_ws(' ', $6::text, $7::text, array_to_string($8::text[], ' '), array_to_string($9::text[], ' '))))
+var listCapabilitySQL = `WITH changed AS (
+  INSERT INTO directory_search_capabilities (id, supplier_id, declared_version, industry_group, certifications, title_terms, body_terms)
+  VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
   ON CONFLICT (id) DO UPDATE SET industry_group = excluded.industry_group,
-    certification_keys = excluded.certification_keys, search_text = excluded.search_text
-  RETURNING industry_group, certification_keys, search_text, declared_version),
+    certifications = excluded.certifications, title_terms = excluded.title_terms, body_terms = excluded.body_terms
+  RETURNING ` + capsColumns + `),
 caps AS (` + listedCapsSQL + ` UNION ALL SELECT * FROM changed)` + refreshListingSQL
 
 // listWithdrawSQL drops a capability from its supplier's row.
-const listWithdrawSQL = `WITH gone AS (DELETE FROM directory_search_capabilities WHERE id = $1 AND supplier_id = $2),
+var listWithdrawSQL = `WITH gone AS (DELETE FROM directory_search_capabilities WHERE id = $1 AND supplier_id = $2),
 caps AS (` + listedCapsSQL + `)` + refreshListingSQL
+
+// supplierCapsSQL is the CTE caps of supplier $1.
+const supplierCapsSQL = `WITH caps AS (SELECT ` + capsColumns + ` FROM directory_search_capabilities WHERE supplier_id = $1)`
+
+// reviseListingSQL replaces a supplier's profile fields and re-indexes it.
+var reviseListingSQL = supplierCapsSQL + `
+UPDATE directory_search s SET name = $2, name_folded = search_fold($2), name_terms = $3, tax_code = $4,
+  district = $5, district_folded = search_fold($5), industrial_zone = $6, ownership = $7,
+  document = ` + documentSQL("$3::text", "nullif(s.key_product_terms, '')") + `
+WHERE s.supplier_id = $1`
+
+// keyProductSQL adds a recognition ($2 year, $3 product terms) and
+// re-indexes the supplier.
+var keyProductSQL = supplierCapsSQL + `
+UPDATE directory_search s SET key_product_count = s.key_product_count + 1,
+  key_product_years = s.key_product_years || $2::int,
+  key_product_terms = concat_ws(' ', nullif(s.key_product_terms, ''), $3::text),
+  document = ` + documentSQL("s.name_terms", "nullif(s.key_product_terms, ''), $3::text") + `
+WHERE s.supplier_id = $1`
 
 // Apply projects one supplier event; other events are ignored. Like
 // Directory's, it depends on nothing but the record.
@@ -77,16 +121,13 @@ func (*DirectorySearch) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Recor
 	case supplier.Registered:
 		p := e.Registration
 		_, err = tx.Exec(ctx, `INSERT INTO directory_search
-  (supplier_id, name, name_folded, district, district_folded, industrial_zone, ownership, search_text)
-VALUES ($1, $2, search_fold($2), $3, search_fold($3), $4, $5, search_fold($2))`,
-			e.SupplierID, p.Name, p.District, p.IndustrialZone, string(p.Ownership))
+  (supplier_id, name, name_folded, name_terms, tax_code, district, district_folded, industrial_zone, ownership, document)
+VALUES ($1, $2, search_fold($2), $3, $4, $5, search_fold($5), $6, $7, setweight(to_tsvector('simple', $3), 'A'))`,
+			e.SupplierID, p.Name, terms(p.Name), p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership))
 	case supplier.ProfileRevised:
 		p := e.Registration
-		_, err = tx.Exec(ctx, `WITH caps AS (SELECT search_text, declared_version FROM directory_search_capabilities WHERE supplier_id = $1)
-UPDATE directory_search s SET name = $2, name_folded = search_fold($2), district = $3, district_folded = search_fold($3),
-  industrial_zone = $4, ownership = $5,
-  search_text = concat_ws(' ', search_fold($2), `+capsTextSQL+`)
-WHERE s.supplier_id = $1`, e.SupplierID, p.Name, p.District, p.IndustrialZone, string(p.Ownership))
+		_, err = tx.Exec(ctx, reviseListingSQL, e.SupplierID, p.Name, terms(p.Name), p.TaxCode, p.District,
+			p.IndustrialZone, string(p.Ownership))
 	case supplier.CapabilityDeclared:
 		err = listCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
 	case supplier.CapabilityRevised:
@@ -94,8 +135,7 @@ WHERE s.supplier_id = $1`, e.SupplierID, p.Name, p.District, p.IndustrialZone, s
 	case supplier.CapabilityWithdrawn:
 		_, err = tx.Exec(ctx, listWithdrawSQL, e.CapabilityID, e.SupplierID)
 	case supplier.KeyProductRecognised:
-		_, err = tx.Exec(ctx, `UPDATE directory_search SET key_product_count = key_product_count + 1 WHERE supplier_id = $1`,
-			e.SupplierID)
+		_, err = tx.Exec(ctx, keyProductSQL, e.SupplierID, e.RecognizedYear, terms(e.Product))
 	default:
 		return nil
 	}
@@ -105,12 +145,34 @@ WHERE s.supplier_id = $1`, e.SupplierID, p.Name, p.District, p.IndustrialZone, s
 	return nil
 }
 
-func listCapability(ctx context.Context, tx pgx.Tx, version int64, sid, cid uuid.UUID, c supplier.CapabilitySpec) error {
-	certs := c.Certifications
-	if certs == nil {
-		certs = []supplier.Certification{}
+// terms is the search terms of texts (matching.DocumentTerms of each, so
+// that no glossary phrase spans two of them), joined by spaces.
+func terms(texts ...string) string {
+	var all []string
+	for _, t := range texts {
+		all = append(all, matching.DocumentTerms(t)...)
 	}
-	_, err := tx.Exec(ctx, listCapabilitySQL, cid, sid, version, string(c.IndustryGroup), certs,
-		c.Title, c.Description, c.Processes, c.Materials)
+	return strings.Join(all, " ")
+}
+
+// certificationDays maps each key of certs (matching.CertificationKeys) to
+// the last day a certificate under it is valid, the latest of them.
+func certificationDays(certs []supplier.Certification) map[string]string {
+	out := map[string]string{}
+	for _, c := range certs {
+		day := c.ValidUntil.String()
+		for _, k := range matching.CertificationKeys(c.Standard) {
+			if day > out[k] {
+				out[k] = day
+			}
+		}
+	}
+	return out
+}
+
+func listCapability(ctx context.Context, tx pgx.Tx, version int64, sid, cid uuid.UUID, c supplier.CapabilitySpec) error {
+	body := append(append([]string{c.Description}, c.Processes...), c.Materials...)
+	_, err := tx.Exec(ctx, listCapabilitySQL, cid, sid, version, string(c.IndustryGroup),
+		certificationDays(c.Certifications), terms(c.Title), terms(body...))
 	return err
 }
