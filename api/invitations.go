@@ -33,6 +33,12 @@ type inviteAnswer struct {
 
 func (a inviteAnswer) withoutSecrets() any { a.Token = ""; return a }
 
+func (r inviteRequest) validate() error {
+	var p domain.Problems
+	account.CheckEmail(&p, "email", r.Email)
+	return p.Err()
+}
+
 type acceptRequest struct {
 	Token    string `json:"token"`
 	Password string `json:"password"`
@@ -47,6 +53,20 @@ type acceptAnswer struct {
 }
 
 func (a acceptAnswer) withoutSecrets() any { a.Token = ""; return a }
+
+// validate checks the token's shape (a bearer-token-like string of printable
+// ASCII; whether it names an invitation is for the store) and the password.
+func (r acceptRequest) validate() error {
+	var p domain.Problems
+	switch {
+	case r.Token == "":
+		p.Add("token", "is required")
+	case len(r.Token) > 100 || !printableASCII(r.Token):
+		p.Add("token", "must be an invitation token")
+	}
+	p.Merge("", account.CheckPassword(r.Password))
+	return p.Err()
+}
 
 // invitationTokenPrefix tells invitation tokens from bearer tokens.
 const invitationTokenPrefix = "kli_"
@@ -76,9 +96,7 @@ func (s *Server) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var p domain.Problems
-	account.CheckEmail(&p, "email", req.Email)
-	if err := p.Err(); err != nil {
+	if err := req.validate(); err != nil {
 		return err
 	}
 	token, sum, err := newInvitationToken()
@@ -144,15 +162,7 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var p domain.Problems
-	switch {
-	case req.Token == "":
-		p.Add("token", "is required")
-	case len(req.Token) > 100 || !printableASCII(req.Token):
-		p.Add("token", "must be an invitation token")
-	}
-	p.Merge("", account.CheckPassword(req.Password))
-	if err := p.Err(); err != nil {
+	if err := req.validate(); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
