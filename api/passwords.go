@@ -38,7 +38,7 @@ type HashingConfig struct {
 	// Queue is how many more requests may wait for a slot, each at most
 	// Wait; beyond it a request is refused at once (503). Default: 4 x Slots.
 	Queue int
-	// Wait is the longest a queued request waits. Default: 1 s.
+	// Wait is the longest a queued request waits. Default: 2 s.
 	Wait time.Duration
 }
 
@@ -52,7 +52,7 @@ func (c *HashingConfig) setDefaults() {
 		c.Queue = 4 * c.Slots
 	}
 	if c.Wait <= 0 {
-		c.Wait = time.Second
+		c.Wait = 2 * time.Second
 	}
 }
 
