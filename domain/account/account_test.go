@@ -80,7 +80,7 @@ func TestRegister(t *testing.T) {
 				r.Email, r.Role = "sato@canon.com.vn", account.RoleBuyer
 			})}}},
 		{name: "a user accepted from an invitation", id: aid,
-			in: with(registration(), func(r *account.Registration) { r.InvitationID = invID }),
+			in:   with(registration(), func(r *account.Registration) { r.InvitationID = invID }),
 			then: []domain.Event{account.Registered{AccountID: aid, Registration: with(registration(), func(r *account.Registration) { r.InvitationID = invID })}}},
 		{name: "nil id", id: uuid.Nil, in: registration(), kind: domain.ErrInvalid},
 		{name: "empty input", id: aid, in: account.Registration{}, kind: domain.ErrInvalid,

@@ -28,7 +28,9 @@ func details() invitation.Details {
 		ExpiresAt: issued.Add(invitation.TTL)}
 }
 
-func issuedEvent() invitation.Issued { return invitation.Issued{InvitationID: invID, Details: details()} }
+func issuedEvent() invitation.Issued {
+	return invitation.Issued{InvitationID: invID, Details: details()}
+}
 
 func TestIssue(t *testing.T) {
 	tests := []struct {
