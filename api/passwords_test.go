@@ -44,8 +44,8 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 		e.accept(other, password),
 	}
 	var wg sync.WaitGroup
-	concurrent := make(chan resp, 50)
-	for range 50 {
+	concurrent := make(chan resp, 20)
+	for range 20 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
