@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
@@ -25,9 +26,11 @@ type signupRequest struct {
 
 type signupAnswer struct {
 	OrganisationID uuid.UUID `json:"organisation_id"`
-	Token          string    `json:"token"`
+	Token          string    `json:"token,omitempty"`
 	Position       int64     `json:"position"`
 }
+
+func (a signupAnswer) withoutSecrets() any { a.Token = ""; return a }
 
 // Claim scopes: uniqueness reservations taken in the command's transaction.
 const (
@@ -63,28 +66,24 @@ func (s *Server) signup(c echo.Context) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	hash, err := hashPassword(req.Password)
+	hash, err := s.pw.hash(c.Request().Context(), req.Password)
 	if err != nil {
 		return err
 	}
-	acc, err := account.Register(accID, account.Registration{Email: req.Email, PasswordHash: hash, Role: role, OrganisationID: orgID})
+	acc, err := account.Register(accID, account.Registration{Email: req.Email, Role: role, OrganisationID: orgID})
 	if err != nil {
 		return err
 	}
 	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		accStream := eventstore.StreamOf(account.StreamType, accID)
-		if err := tx.Claim(ctx, claimEmail, acc.Email(), accStream); err != nil {
-			return nil, claimed(err, "email", "an account with this e-mail exists")
-		}
 		if tax != "" {
 			if err := tx.Claim(ctx, claimTaxCode, tax, st); err != nil {
-				return nil, claimed(err, "organisation.tax_code", "a supplier with this tax code is registered")
+				return nil, claimed(err, "organisation.tax_code", msgFirmTaken)
 			}
 		}
 		if _, err := create(ctx, tx, st, org); err != nil {
 			return nil, err
 		}
-		res, err := create(ctx, tx, accStream, acc)
+		res, err := createAccount(ctx, tx, acc, hash)
 		if err != nil {
 			return nil, err
 		}
@@ -94,6 +93,26 @@ func (s *Server) signup(c echo.Context) error {
 		}
 		return signupAnswer{OrganisationID: orgID, Token: token, Position: res.Position}, nil
 	})
+}
+
+// msgFirmTaken answers a sign-up for a firm that is already registered: the
+// firm exists once, and a second person joins it by invitation.
+const msgFirmTaken = "a firm with this tax code is registered; ask the firm's users or the organiser " +
+	"for an invitation (POST /v1/organisations/{id}/invitations) instead of signing up"
+
+// createAccount reserves the account's e-mail, appends its first event and
+// stores its password hash, all in tx. The hash goes to the credentials
+// table, never into an event.
+func createAccount(ctx context.Context, tx *eventstore.Tx, acc *account.Account, hash string) (eventstore.AppendResult, error) {
+	stream := eventstore.StreamOf(account.StreamType, acc.ID())
+	if err := tx.Claim(ctx, claimEmail, acc.Email(), stream); err != nil {
+		return eventstore.AppendResult{}, claimed(err, "email", "an account with this e-mail exists")
+	}
+	res, err := create(ctx, tx, stream, acc)
+	if err != nil {
+		return res, err
+	}
+	return res, tx.Exec(ctx, `INSERT INTO credentials (account_id, password_hash) VALUES ($1, $2)`, acc.ID(), hash)
 }
 
 // newOrganisation decodes and registers the firm of a sign-up.
@@ -141,24 +160,25 @@ type sessionAnswer struct {
 
 var errBadCredentials = errors.Join(errUnauthorized, errors.New("wrong e-mail or password"))
 
-// login checks the password against the account stream found through the
-// e-mail reservation, so it works the moment sign-up answered. An unknown
-// e-mail costs the same hashing as a wrong password and gets the same 401.
+// login checks the password against the credentials of the account found
+// through the e-mail reservation, so it works the moment sign-up answered.
+// An unknown e-mail costs the same hashing as a wrong password and gets the
+// same 401.
 func (s *Server) login(c echo.Context) error {
 	var req sessionRequest
 	if _, err := bind(c, &req); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	acc, err := s.accountByEmail(ctx, account.NormalizeEmail(req.Email))
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+	acc, hash, err := s.accountByEmail(ctx, account.NormalizeEmail(req.Email))
+	if err != nil {
 		return err
 	}
-	if acc == nil {
-		checkPassword(dummyHash, req.Password)
-		return errBadCredentials
+	ok, err := s.pw.check(ctx, hash, req.Password)
+	if err != nil {
+		return err
 	}
-	if !checkPassword(acc.PasswordHash(), req.Password) {
+	if !ok || acc == nil {
 		return errBadCredentials
 	}
 	p := Principal{Role: string(acc.Role()), OrganisationID: acc.OrganisationID(), AccountID: acc.ID()}
@@ -169,28 +189,32 @@ func (s *Server) login(c echo.Context) error {
 	return c.JSON(http.StatusCreated, sessionAnswer{Token: token, Role: p.Role, OrganisationID: p.OrganisationID})
 }
 
-func (s *Server) accountByEmail(ctx context.Context, email string) (*account.Account, error) {
-	var owner string
-	err := s.pool.QueryRow(ctx, `SELECT owner_stream FROM claims WHERE scope = $1 AND value = $2`, claimEmail, email).Scan(&owner)
+// accountByEmail returns the account holding email and its password hash;
+// nil and "" when there is none.
+func (s *Server) accountByEmail(ctx context.Context, email string) (*account.Account, string, error) {
+	var owner, hash string
+	err := s.pool.QueryRow(ctx, `SELECT cl.owner_stream, coalesce(cr.password_hash, '') FROM claims cl
+LEFT JOIN credentials cr ON cr.account_id = substr(cl.owner_stream, $3)::uuid
+WHERE cl.scope = $1 AND cl.value = $2`, claimEmail, email, len(account.StreamType)+2).Scan(&owner, &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, "", nil
+	}
 	if err != nil {
-		if errors.Is(unavailable(err), eventstore.ErrUnavailable) {
-			return nil, unavailable(err)
-		}
-		return nil, domain.Errorf(domain.ErrNotFound, "no account")
+		return nil, "", unavailable(err)
 	}
 	id, err := uuid.Parse(owner[len(account.StreamType)+1:])
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	recs, err := s.store.ReadStream(ctx, eventstore.StreamOf(account.StreamType, id))
 	if err != nil || len(recs) == 0 {
-		return nil, err
+		return nil, "", err
 	}
 	acc := &account.Account{}
 	for _, r := range recs {
 		acc.Apply(r.Event)
 	}
-	return acc, nil
+	return acc, hash, nil
 }
 
 // logout revokes the caller's token.

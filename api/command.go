@@ -25,6 +25,11 @@ type answer struct {
 	Position int64     `json:"position"`
 }
 
+// secretAnswer is implemented by answers that carry a secret (a token shown
+// once): the idempotency store keeps withoutSecrets() instead, so the secret
+// is never stored in plain text and a replayed answer leaves it out.
+type secretAnswer interface{ withoutSecrets() any }
+
 // versioned is implemented by answers that carry a stream version (ETag).
 type versioned interface{ streamVersion() int64 }
 
@@ -139,8 +144,14 @@ func (s *Server) command(c echo.Context, status int, raw []byte,
 		if key == "" {
 			return nil
 		}
+		kept := body
+		if sa, ok := out.(secretAnswer); ok {
+			if kept, err = json.Marshal(sa.withoutSecrets()); err != nil {
+				return err
+			}
+		}
 		return tx.Exec(ctx, `INSERT INTO idempotency_keys (principal, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)`,
-			who, key, sum[:], status, body)
+			who, key, sum[:], status, kept)
 	})
 	if err != nil && key != "" && isDuplicateKey(err) {
 		// A concurrent request with the same key won; answer as it did.

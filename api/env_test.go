@@ -29,9 +29,11 @@ type env struct {
 	organiser string
 	pool      *pgxpool.Pool
 	store     *eventstore.Store
+	srv       *api.Server
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts a server; opts may change its configuration (a clock, limits).
+func newEnv(t *testing.T, opts ...func(*api.Config)) *env {
 	t.Helper()
 	pool := dbtest.New(t)
 	codec, err := projections.Registry()
@@ -47,7 +49,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Config{Store: store, Projector: proj, Logger: log})
+	cfg := api.Config{Store: store, Projector: proj, Logger: log}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +66,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, url: ts.URL, organiser: token, pool: pool, store: store}
+	return &env{t: t, url: ts.URL, organiser: token, pool: pool, store: store, srv: srv}
 }
 
 type execer struct{ pool *pgxpool.Pool }

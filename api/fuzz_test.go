@@ -110,6 +110,31 @@ func FuzzSignupBody(f *testing.F) {
 	})
 }
 
+func FuzzInvitationBody(f *testing.F) {
+	seeds(f, `{"email":"hoa@rangdong.vn"}`, `{"email":"hoa\u202e@rangdong.vn"}`, `{"email":" "}`)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var in inviteRequest
+		err := decodeJSON(raw, &in)
+		checkDecodeError(t, err)
+		if err == nil {
+			checkDecodeError(t, in.validate())
+		}
+	})
+}
+
+func FuzzAcceptBody(f *testing.F) {
+	seeds(f, `{"token":"kli_abc","password":"correct horse battery"}`, `{"token":"kli_\u0000","password":"x"}`,
+		`{"token":"","password":""}`, `{"token":7}`)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var in acceptRequest
+		err := decodeJSON(raw, &in)
+		checkDecodeError(t, err)
+		if err == nil {
+			checkDecodeError(t, in.validate())
+		}
+	})
+}
+
 func registeredSupplier(t *testing.T) *supplier.Supplier {
 	s, err := supplier.Register(uuid.New(), supplier.Registration{Name: "Rạng Đông", TaxCode: "0101234567",
 		District: "Đông Anh", Ownership: domain.Domestic, Contact: domain.Contact{Name: "A", Email: "a@rangdong.vn"}})

@@ -47,12 +47,14 @@ var kinds = []struct {
 	{errTooLarge, problemKind{http.StatusRequestEntityTooLarge, "too-large", "Request body too large"}},
 	{errIdempotencyMismatch, problemKind{http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency key reused"}},
 	{errTooManyRequests, problemKind{http.StatusTooManyRequests, "too-many-requests", "Too many requests"}},
+	{errBusy, problemKind{http.StatusServiceUnavailable, "busy", "Server busy"}},
 	{eventstore.ErrUnavailable, problemKind{http.StatusServiceUnavailable, "unavailable", "Service unavailable"}},
 	{eventstore.ErrNotCaughtUp, problemKind{http.StatusServiceUnavailable, "not-caught-up", "Read model not caught up"}},
 	{domain.ErrInvalid, problemKind{http.StatusBadRequest, "validation", "Invalid request"}},
 	{domain.ErrNotFound, problemKind{http.StatusNotFound, "not-found", "Not found"}},
 	{domain.ErrForbidden, problemKind{http.StatusForbidden, "forbidden", "Forbidden"}},
 	{domain.ErrConflict, problemKind{http.StatusConflict, "conflict", "Conflict"}},
+	{domain.ErrGone, problemKind{http.StatusGone, "gone", "Gone"}},
 }
 
 // problemTypeBase prefixes problem type URIs.
@@ -94,7 +96,7 @@ func (s *Server) problemFor(err error, c echo.Context) Problem {
 				p.Errors = v.Fields
 				p.Detail = fmt.Sprintf("%d invalid field(s)", len(v.Fields))
 			}
-			if p.Status == http.StatusServiceUnavailable {
+			if p.Status == http.StatusServiceUnavailable && !errors.Is(err, errBusy) {
 				p.Detail = "the database or a read model is not available right now; retry shortly"
 			}
 			return p

@@ -29,9 +29,11 @@ func (s *Server) routes() {
 	})
 	v1.POST("/signup", s.signup, loginLimit)
 	v1.POST("/sessions", s.login, loginLimit)
+	v1.POST("/invitations/accept", s.acceptInvitation, loginLimit)
 
 	auth := v1.Group("", s.authenticate)
 	auth.DELETE("/sessions/current", s.logout)
+	auth.POST("/organisations/:id/invitations", s.invite)
 
 	auth.POST("/suppliers", s.registerSupplier)
 	auth.PUT("/suppliers/:id", s.reviseSupplier)

@@ -35,6 +35,8 @@ type Config struct {
 	// address (token bucket). Defaults: 1 per second, bursts of 10.
 	LoginRate  float64
 	LoginBurst int
+	// Hashing bounds password hashing across the server (see HashingConfig).
+	Hashing HashingConfig
 }
 
 // Validate reports every missing dependency at once.
@@ -61,6 +63,7 @@ type Server struct {
 	// openapi is the OpenAPI document, built once from operations().
 	openapi []byte
 	tokens  tokenCache
+	pw      *passwords
 }
 
 // New builds the server and its routes.
@@ -84,6 +87,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.LoginBurst = 10
 	}
 	s := &Server{e: echo.New(), store: cfg.Store, proj: cfg.Projector, pool: cfg.Store.Pool(), log: cfg.Logger, now: cfg.Clock, cfg: cfg}
+	s.pw = newPasswords(cfg.Hashing, cfg.Registerer)
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The client address is the TCP peer: X-Forwarded-For is not trusted, so
 	// the login limiter cannot be dodged with a forged header.

@@ -13,6 +13,9 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrInvalid   = errors.New("invalid")
 	ErrForbidden = errors.New("forbidden")
+	// ErrGone is for what existed and can be used no more (a used or expired
+	// invitation).
+	ErrGone = errors.New("gone")
 )
 
 // Errorf builds an error of the given kind with a human-readable detail.

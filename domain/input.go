@@ -122,7 +122,8 @@ var phoneRE = regexp.MustCompile(`^\+?[0-9(][0-9 ().-]{4,28}[0-9]$`)
 
 // ValidEmail is a sanity check, not RFC 5322: exactly one @, a local part of
 // at most 64 bytes, a host with an inner dot, no spaces or control characters
-// and at most MaxEmailLen bytes. Whether the address works is proven by mail.
+// or bidirectional-override characters and at most MaxEmailLen bytes. Whether
+// the address works is proven by mail.
 func ValidEmail(s string) bool {
 	if len(s) > MaxEmailLen || !utf8.ValidString(s) {
 		return false
@@ -134,7 +135,9 @@ func ValidEmail(s string) bool {
 	if !strings.Contains(host, ".") || strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") {
 		return false
 	}
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) < 0
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	}) < 0
 }
 
 var hsCodeRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)

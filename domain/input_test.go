@@ -28,6 +28,8 @@ func TestValidEmail(t *testing.T) {
 		{"a b@example.com", false},
 		{"a@exa\tmple.com", false},
 		{"a\x00@example.com", false},
+		{"a\u202e@example.com", false},
+		{"a@exam\u2066ple.com", false},
 		{strings.Repeat("a", 65) + "@example.com", false},
 		{"a@" + strings.Repeat("b", 250) + ".vn", false},
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/keylink/keylink/domain/account"
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
+	"github.com/keylink/keylink/domain/invitation"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
 )
@@ -19,12 +20,20 @@ func Events() []domain.Event {
 	all = append(all, supplier.Events()...)
 	all = append(all, buyer.Events()...)
 	all = append(all, account.Events()...)
+	all = append(all, invitation.Events()...)
 	all = append(all, conference.Events()...)
 	return all
 }
 
-// Registry returns a codec registry holding Events.
-func Registry() (*eventstore.Registry, error) { return eventstore.NewRegistry(Events()...) }
+// Registry returns a codec registry holding Events and their upcasters.
+func Registry() (*eventstore.Registry, error) {
+	r, err := eventstore.NewRegistry(Events()...)
+	if err != nil {
+		return nil, err
+	}
+	r.RegisterUpcaster(account.Registered{}.EventType(), 1, account.UpcastRegisteredV1)
+	return r, nil
+}
 
 // All returns every live projection.
 func All() []eventstore.Projection {

@@ -1,14 +1,14 @@
 package account
 
 import (
+	"encoding/json"
 	"fmt"
-	"log/slog"
 
 	"github.com/google/uuid"
 )
 
-// Registered creates an account. Its payload holds the password hash, so the
-// event store's rows are sensitive; String and LogValue leave the hash out.
+// Registered creates an account. Since schema version 2 it holds no secret:
+// the password hash is kept beside the stream, in the credentials table.
 type Registered struct {
 	AccountID uuid.UUID `json:"account_id"`
 	Registration
@@ -17,16 +17,28 @@ type Registered struct {
 // EventType implements domain.Event.
 func (Registered) EventType() string { return "AccountRegistered" }
 
-// SchemaVersion implements domain.Event.
-func (Registered) SchemaVersion() int { return 1 }
+// SchemaVersion implements domain.Event. Version 1 carried "password_hash".
+func (Registered) SchemaVersion() int { return 2 }
 
-// String leaves the password hash out of logs and error messages.
+// String identifies the event in logs and error messages.
 func (e Registered) String() string {
-	return fmt.Sprintf("AccountRegistered{account:%s %v}", e.AccountID, e.Registration)
+	return fmt.Sprintf("AccountRegistered{account:%s email:%s role:%s organisation:%s}",
+		e.AccountID, e.Email, e.Role, e.OrganisationID)
 }
 
-// LogValue leaves the password hash out of structured logs.
-func (e Registered) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("account_id", e.AccountID.String()),
-		slog.Any("registration", e.Registration))
+// UpcastRegisteredV1 turns a version 1 AccountRegistered payload into version
+// 2 by dropping its "password_hash". Migration 00012 moved the hashes to the
+// credentials table and stripped them from stored payloads; this keeps a hash
+// that would still be found in a payload (a store restored from an old backup)
+// from ever reaching an aggregate or a reader of events.
+func UpcastRegisteredV1(payload json.RawMessage) (json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return nil, err
+	}
+	if _, ok := m["password_hash"]; !ok {
+		return payload, nil
+	}
+	delete(m, "password_hash")
+	return json.Marshal(m)
 }
