@@ -1,12 +1,14 @@
 package messages
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,7 +26,10 @@ var messageCalls = map[string]int{
 
 // notKeys are receivers whose methods share a name above but take no
 // message (an http.Header's Add, testing's Errorf).
-var notKeys = map[string]bool{"fmt": true, "t": true, "b": true, "Header": true, "q": true, "v": true, "wg": true}
+var notKeys = map[string]bool{"fmt": true, "t": true, "b": true, "Header": true, "q": true, "v": true, "wg": true, "h": true}
+
+// templateKeyRE finds keys in templates: {{.L.T "key"}}, {{$.L.Tf "key" ...}}.
+var templateKeyRE = regexp.MustCompile(`\.L\.Tf? "([^"]+)"`)
 
 // sourceKeys lists every literal key used in the module's non-test Go files,
 // with where it is used.
@@ -46,6 +51,9 @@ func sourceKeys(t *testing.T) map[string]string {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			return err
+		}
+		for _, m := range templateKeyRE.FindAllSubmatchIndex(src, -1) {
+			keys[string(src[m[2]:m[3]])] = fmt.Sprintf("%s (template)", path)
 		}
 		f, err := parser.ParseFile(fset, path, src, 0)
 		if err != nil {
