@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
@@ -68,7 +69,7 @@ func (c *chart) legend(x, y float64, items ...[2]string) {
 	for _, it := range items {
 		c.rect(x, y-10, 12, 12, it[1], it[0])
 		c.text(x+16, y, it[0], "start", "legend")
-		x += 30 + 8*float64(len(it[0]))
+		x += 30 + 8*float64(utf8.RuneCountInString(it[0]))
 	}
 }
 

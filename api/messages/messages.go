@@ -106,8 +106,22 @@ func (l Lang) arg(a any) any {
 		return l.Date(x.Time)
 	case error:
 		return l.Error(x)
+	case float64:
+		if l == VI {
+			return decimalComma(x)
+		}
 	}
 	return a
+}
+
+// decimalComma formats a float with whatever verb the format gives it, then
+// writes its decimal point as a comma, as Vietnamese does ("0,45").
+type decimalComma float64
+
+// Format implements fmt.Formatter.
+func (d decimalComma) Format(f fmt.State, verb rune) {
+	s := fmt.Sprintf(fmt.FormatString(f, verb), float64(d))
+	_, _ = f.Write([]byte(strings.Replace(s, ".", ",", 1)))
 }
 
 // Error renders an error's text for people in l: the Message of a domain

@@ -117,6 +117,9 @@ func TestRender(t *testing.T) {
 	if got := messages.VI.Render(domain.Msgf("a text no catalogue has %d", 3)); got != "a text no catalogue has 3" {
 		t.Errorf("fallback: %q", got)
 	}
+	if got, want := messages.VI.Tf("Shares the terms %s (similarity %.2f).", "thép", 0.4512), "Có chung các từ thép (độ tương đồng 0,45)."; got != want {
+		t.Errorf("vi float: %q, want %q", got, want)
+	}
 	if got, want := messages.VI.Number(2.5), "2,5"; got != want {
 		t.Errorf("Number: %q, want %q", got, want)
 	}
