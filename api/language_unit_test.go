@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keylink/keylink/api/messages"
+	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/projections"
 )
@@ -36,4 +38,27 @@ func TestAgendaICSLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestProblemTextsInCatalogue: every problem title, and the detail of every
+// error of the HTTP layer, reads in every language. A new kind (a 410, say)
+// needs its title in api/messages.
+func TestProblemTextsInCatalogue(t *testing.T) {
+	t.Parallel()
+	for _, k := range kinds {
+		for _, l := range []messages.Lang{messages.EN, messages.VI} {
+			if !l.Has(k.kind.title) {
+				t.Errorf("title %q is not in the %s catalogue", k.kind.title, l)
+			}
+			if msg := k.err.Error(); !strings.HasPrefix(msg, "eventstore:") && !isDomainKind(k.err) && !l.Has(msg) {
+				t.Errorf("detail %q is not in the %s catalogue", msg, l)
+			}
+		}
+	}
+}
+
+// isDomainKind reports whether err is one of the domain's bare kinds, whose
+// text is never shown: the errors that wrap them carry their own.
+func isDomainKind(err error) bool {
+	return slices.Contains([]error{domain.ErrInvalid, domain.ErrNotFound, domain.ErrForbidden, domain.ErrConflict}, err)
 }
