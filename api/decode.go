@@ -138,9 +138,23 @@ func invalid(field, format string, args ...any) error {
 func pathID(c echo.Context, name string) (uuid.UUID, error) {
 	id, err := uuid.Parse(c.Param(name))
 	if err != nil {
-		return uuid.Nil, domain.Errorf(domain.ErrNotFound, "no such %s", strings.TrimSuffix(name, "_id"))
+		return uuid.Nil, domain.Errorf(domain.ErrNotFound, "no such %s", pathNoun(name))
 	}
 	return id, nil
+}
+
+// pathNouns name what a path parameter identifies, as a catalogue message
+// ("no such demand" / "không tìm thấy nhu cầu").
+var pathNouns = map[string]domain.Message{
+	"cid": domain.Msgf("capability"), "did": domain.Msgf("demand"), "mid": domain.Msgf("meeting"),
+	"rid": domain.Msgf("request"), "org": domain.Msgf("organisation"), "id": domain.Msgf("resource"),
+}
+
+func pathNoun(name string) any {
+	if n, ok := pathNouns[name]; ok {
+		return n
+	}
+	return strings.TrimSuffix(name, "_id")
 }
 
 // ifMatch parses If-Match: "N" (or N, or W/"N"). nil when absent.

@@ -92,6 +92,7 @@ func TestProblemLanguage(t *testing.T) {
 		{"GET", "/v1/suppliers", "", nil, 401, "Chưa xác thực", "thiếu mã truy cập (bearer token) hoặc mã không hợp lệ"},
 		{"POST", "/v1/buyers", "supplier", buyerBody("Canon"), 403, "Không có quyền truy cập", "chỉ ban tổ chức được thực hiện thao tác này"},
 		{"GET", "/v1/no-such-route", e.organiser, nil, 404, "Không tìm thấy", "Không tìm thấy"},
+		{"GET", "/v1/demands/not-a-uuid/matches", e.organiser, nil, 404, "Không tìm thấy", "không tìm thấy nhu cầu"},
 		{"POST", "/v1/sessions", "", map[string]any{"email": "x@y.vn", "password": "wrong password 1"}, 401,
 			"Chưa xác thực", "thiếu mã truy cập (bearer token) hoặc mã không hợp lệ\nsai e-mail hoặc mật khẩu"},
 	}
