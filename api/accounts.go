@@ -142,7 +142,7 @@ func newOrganisation(role account.Role, id uuid.UUID, raw json.RawMessage) (aggr
 // claimed turns a lost uniqueness reservation into a 409 naming the field.
 func claimed(err error, field, msg string) error {
 	if errors.Is(err, eventstore.ErrClaimed) {
-		return domain.Errorf(domain.ErrConflict, "%s: %s", field, msg)
+		return domain.Errorf(domain.ErrConflict, "%s: %s", field, domain.Msgf(msg))
 	}
 	return err
 }

@@ -54,7 +54,7 @@ func change[A aggregate](ctx context.Context, tx *eventstore.Tx, stream eventsto
 		return eventstore.AppendResult{}, err
 	}
 	if len(recs) == 0 {
-		return eventstore.AppendResult{}, domain.Errorf(domain.ErrNotFound, "no such %s", stream.Type)
+		return eventstore.AppendResult{}, domain.Errorf(domain.ErrNotFound, "no such %s", domain.Msgf(stream.Type))
 	}
 	for _, r := range recs {
 		if r.Event != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/projections"
 )
@@ -14,24 +15,35 @@ import (
 // utf8BOM makes Excel read the CSV as UTF-8, keeping Vietnamese intact.
 const utf8BOM = "\ufeff"
 
-// Titles of the report's CSV blocks, in order.
+// Catalogue keys of the titles of the report's CSV blocks, in order.
 const (
-	csvEvent    = "Event"
-	csvTotals   = "Totals"
-	csvRates    = "Rates"
-	csvGroups   = "By industry group"
-	csvSlots    = "Meetings per slot"
-	csvFunnel   = "Funnel"
-	csvFirms    = "Firms"
-	csvMeetings = "Meetings"
+	csvEvent    = "csv.event"
+	csvTotals   = "csv.totals"
+	csvRates    = "csv.rates"
+	csvGroups   = "csv.groups"
+	csvSlots    = "csv.slots"
+	csvFunnel   = "csv.funnel"
+	csvFirms    = "csv.firms"
+	csvMeetings = "csv.meetings"
 )
+
+// csvHeader is a header row in l: each column's catalogue key is "col."
+// and its code, which is also its English text.
+func csvHeader(l messages.Lang, codes ...string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = l.T("col." + c)
+	}
+	return out
+}
 
 // reportCSV renders the report as one CSV sheet of blocks: a title row, a
 // header row and the data rows, blocks separated by an empty line. It is
 // UTF-8 with a byte order mark and CRLF line ends, as Excel expects; rows
 // have different widths, so a reader must allow that (encoding/csv:
 // FieldsPerRecord = -1). Firm names are guarded against formula injection.
-func reportCSV(r projections.Report) []byte {
+// Titles, headers and group labels are in l; codes and numbers are not.
+func reportCSV(r projections.Report, l messages.Lang) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
@@ -41,8 +53,8 @@ func reportCSV(r projections.Report) []byte {
 		if title != csvEvent {
 			_ = w.Write(nil)
 		}
-		_ = w.Write([]string{title})
-		_ = w.Write(header)
+		_ = w.Write([]string{l.T(title)})
+		_ = w.Write(csvHeader(l, header...))
 		_ = w.WriteAll(rows)
 	}
 	block(csvEvent, []string{"field", "value"}, [][]string{
@@ -67,7 +79,7 @@ func reportCSV(r projections.Report) []byte {
 		rate("acceptance", r.Rates.Acceptance), rate("kept_meetings", r.Rates.Kept), rate("deal", r.Rates.Deal),
 	})
 	block(csvGroups, []string{"industry_group", "label", "suppliers", "buyers", "matches", "meetings_scheduled",
-		"meetings_held", "meetings_no_show", "mous", "contracts", "deal_value_usd"}, groupRows(r.IndustryGroups))
+		"meetings_held", "meetings_no_show", "mous", "contracts", "deal_value_usd"}, groupRows(r.IndustryGroups, l))
 	var slots [][]string
 	for _, s := range r.Slots {
 		slots = append(slots, []string{itoa(s.Index), csvTime(s.StartsAt, loc), itoa(s.Scheduled), itoa(s.Held)})
@@ -87,10 +99,10 @@ func reportCSV(r projections.Report) []byte {
 	return buf.Bytes()
 }
 
-func groupRows(gs []projections.GroupTotals) [][]string {
+func groupRows(gs []projections.GroupTotals, l messages.Lang) [][]string {
 	var rows [][]string
 	for _, g := range gs {
-		rows = append(rows, []string{string(g.Group), groupLabel(g.Group), itoa(g.Suppliers), itoa(g.Buyers),
+		rows = append(rows, []string{string(g.Group), groupLabel(l, g.Group), itoa(g.Suppliers), itoa(g.Buyers),
 			itoa(g.Matches), itoa(g.Scheduled), itoa(g.Held), itoa(g.NoShow), itoa(g.MoUs), itoa(g.Contracts), money(g.ValueUSD)})
 	}
 	return rows
@@ -168,42 +180,19 @@ func cell(s string) string {
 	return s
 }
 
-// groupLabels name the city's industry groups in English and Vietnamese.
-var groupLabels = map[domain.IndustryGroup]string{
-	domain.Mechanical:              "Mechanical engineering and fabrication (Cơ khí, chế tạo)",
-	domain.ElectricalElectronics:   "Electrical and electronics (Điện, điện tử)",
-	domain.IT:                      "Information technology (Công nghệ thông tin)",
-	domain.TextileLeather:          "Textiles, garments, leather and footwear (Dệt may, da giầy)",
-	domain.AgriFood:                "Agricultural and food processing (Chế biến nông sản, thực phẩm)",
-	domain.ChemRubberPlasticPharma: "Chemicals, rubber, plastics, pharmaceuticals (Hóa chất, cao su, nhựa, dược phẩm)",
-	domain.BuildingMaterials:       "Building materials (Vật liệu xây dựng)",
-	domain.Handicrafts:             "Handicrafts (Thủ công mỹ nghệ)",
-	"":                             "Unclassified (Chưa phân loại)",
-}
-
-// groupShort are the chart axis labels.
-var groupShort = map[domain.IndustryGroup]string{
-	domain.Mechanical:              "Cơ khí · Mechanical",
-	domain.ElectricalElectronics:   "Điện, điện tử · Electronics",
-	domain.IT:                      "CNTT · IT",
-	domain.TextileLeather:          "Dệt may, da giầy · Textile",
-	domain.AgriFood:                "Nông sản, thực phẩm · Agri-food",
-	domain.ChemRubberPlasticPharma: "Hóa chất, nhựa · Chem., plastic",
-	domain.BuildingMaterials:       "VLXD · Building materials",
-	domain.Handicrafts:             "Thủ công · Handicrafts",
-	"":                             "Chưa phân loại · Unclassified",
-}
-
-func groupLabel(g domain.IndustryGroup) string {
-	if l, ok := groupLabels[g]; ok {
-		return l
+// groupLabel names an industry group in l (in English with the Vietnamese
+// name beside it); an unknown code is shown as it is.
+func groupLabel(l messages.Lang, g domain.IndustryGroup) string {
+	if k := "group." + string(g); l.Has(k) {
+		return l.T(k)
 	}
 	return string(g)
 }
 
-func groupShortLabel(g domain.IndustryGroup) string {
-	if l, ok := groupShort[g]; ok {
-		return l
+// groupShortLabel is groupLabel for chart axes.
+func groupShortLabel(l messages.Lang, g domain.IndustryGroup) string {
+	if k := "groupshort." + string(g); l.Has(k) {
+		return l.T(k)
 	}
 	return string(g)
 }

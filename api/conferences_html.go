@@ -7,7 +7,10 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/keylink/keylink/api/messages"
+	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/projections"
 )
 
@@ -66,20 +69,20 @@ func (c *chart) legend(x, y float64, items ...[2]string) {
 	for _, it := range items {
 		c.rect(x, y-10, 12, 12, it[1], it[0])
 		c.text(x+16, y, it[0], "start", "legend")
-		x += 30 + 8*float64(len(it[0]))
+		x += 30 + 8*float64(utf8.RuneCountInString(it[0]))
 	}
 }
 
 // industryChart draws matches, scheduled and held meetings per industry
 // group as grouped horizontal bars.
-func industryChart(gs []projections.GroupTotals) chart {
+func industryChart(gs []projections.GroupTotals, l messages.Lang) chart {
 	const (
 		labelW, plotW, barH, rowH, top = 250.0, 660.0, 14.0, 54.0, 36.0
 	)
-	c := chart{ID: "chart-industry", Title: "Matches and meetings by industry group", Width: 1000}
+	c := chart{ID: "chart-industry", Title: l.T("chart.industry"), Width: 1000}
 	c.Height = top + rowH*float64(len(gs)) + 8
-	c.legend(labelW, 16, [2]string{"matches", colourMatches}, [2]string{"meetings scheduled", colourScheduled},
-		[2]string{"meetings held", colourHeld})
+	c.legend(labelW, 16, [2]string{l.T("chart.matches"), colourMatches}, [2]string{l.T("chart.scheduled"), colourScheduled},
+		[2]string{l.T("chart.held"), colourHeld})
 	peak := 0
 	for _, g := range gs {
 		peak = max(peak, g.Matches, g.Scheduled, g.Held)
@@ -91,16 +94,16 @@ func industryChart(gs []projections.GroupTotals) chart {
 	c.Lines = append(c.Lines, svgLine{labelW, top - 4, labelW, c.Height - 4})
 	for i, g := range gs {
 		y := top + rowH*float64(i)
-		c.text(labelW-8, y+barH*1.5+10, groupShortLabel(g.Group), "end", "label")
+		c.text(labelW-8, y+barH*1.5+10, groupShortLabel(l, g.Group), "end", "label")
 		for j, s := range []struct {
 			n      int
 			fill   string
 			series string
-		}{{g.Matches, colourMatches, "matches"}, {g.Scheduled, colourScheduled, "scheduled"}, {g.Held, colourHeld, "held"}} {
+		}{{g.Matches, colourMatches, "chart.tip.matches"}, {g.Scheduled, colourScheduled, "chart.tip.scheduled"}, {g.Held, colourHeld, "chart.tip.held"}} {
 			by := y + float64(j)*(barH+2)
 			w := float64(s.n) * scale
-			c.rect(labelW, by, w, barH, s.fill, fmt.Sprintf("%s: %d %s", groupLabel(g.Group), s.n, s.series))
-			c.text(labelW+w+4, by+barH-3, itoa(s.n), "start", "value")
+			c.rect(labelW, by, w, barH, s.fill, l.Tf(s.series, groupLabel(l, g.Group), s.n))
+			c.text(labelW+w+4, by+barH-3, l.Number(float64(s.n)), "start", "value")
 		}
 	}
 	return c
@@ -108,12 +111,12 @@ func industryChart(gs []projections.GroupTotals) chart {
 
 // slotChart draws the meetings scheduled in every slot, with the held ones
 // as a narrower bar in front.
-func slotChart(slots []projections.SlotTotals, multiDay bool) chart {
+func slotChart(slots []projections.SlotTotals, multiDay bool, l messages.Lang) chart {
 	const (
 		left, right, top, plotH = 48.0, 990.0, 36.0, 220.0
 	)
-	c := chart{ID: "chart-slots", Title: "Meetings per slot", Width: 1000, Height: top + plotH + 40}
-	c.legend(left, 16, [2]string{"meetings scheduled", colourScheduled}, [2]string{"meetings held", colourHeld})
+	c := chart{ID: "chart-slots", Title: l.T("chart.slots"), Width: 1000, Height: top + plotH + 40}
+	c.legend(left, 16, [2]string{l.T("chart.scheduled"), colourScheduled}, [2]string{l.T("chart.held"), colourHeld})
 	peak := 0
 	for _, s := range slots {
 		peak = max(peak, s.Scheduled)
@@ -124,10 +127,10 @@ func slotChart(slots []projections.SlotTotals, multiDay bool) chart {
 	for v := 0; float64(v) <= top2; v += step {
 		y := base - plotH*float64(v)/top2
 		c.Lines = append(c.Lines, svgLine{left, r1(y), right, r1(y)})
-		c.text(left-6, y+4, itoa(v), "end", "value")
+		c.text(left-6, y+4, l.Number(float64(v)), "end", "value")
 	}
 	if len(slots) == 0 {
-		c.text((left+right)/2, top+plotH/2, "no slots", "middle", "label")
+		c.text((left+right)/2, top+plotH/2, l.T("chart.no_slots"), "middle", "label")
 		return c
 	}
 	band := (right - left) / float64(len(slots))
@@ -139,9 +142,9 @@ func slotChart(slots []projections.SlotTotals, multiDay bool) chart {
 	for i, s := range slots {
 		x := left + band*float64(i)
 		h := plotH * float64(s.Scheduled) / top2
-		c.rect(x+band*0.15, base-h, band*0.7, h, colourScheduled, fmt.Sprintf("%s: %d scheduled", s.StartsAt.Format(format), s.Scheduled))
+		c.rect(x+band*0.15, base-h, band*0.7, h, colourScheduled, l.Tf("chart.tip.scheduled", s.StartsAt.Format(format), s.Scheduled))
 		hh := plotH * float64(s.Held) / top2
-		c.rect(x+band*0.3, base-hh, band*0.4, hh, colourHeld, fmt.Sprintf("%s: %d held", s.StartsAt.Format(format), s.Held))
+		c.rect(x+band*0.3, base-hh, band*0.4, hh, colourHeld, l.Tf("chart.tip.held", s.StartsAt.Format(format), s.Held))
 		if i%every == 0 {
 			c.text(x+band/2, base+16, s.StartsAt.Format(format), "middle", "label")
 		}
@@ -163,13 +166,19 @@ func niceStep(peak int) int {
 
 // funnelChart draws matched -> scheduled -> held -> MoU/contract as
 // centred bars, each with its share of the stage before.
-func funnelChart(stages []projections.FunnelStage) chart {
+func funnelChart(stages []projections.FunnelStage, l messages.Lang) chart {
 	const (
 		labelW, plotW, rowH, barH = 230.0, 740.0, 52.0, 40.0
 	)
-	c := chart{ID: "chart-funnel", Title: "Outcome funnel: matched, scheduled, held, MoU or contract", Width: 1000,
+	c := chart{ID: "chart-funnel", Title: l.T("chart.funnel"), Width: 1000,
 		Height: rowH*float64(len(stages)) + 8}
-	names := map[string]string{"matched": "Matched", "scheduled": "Scheduled", "held": "Held", "mou_or_contract": "MoU or contract"}
+	names := map[string]string{}
+	for _, s := range stages {
+		names[s.Stage] = s.Stage
+		if k := "chart.stage." + s.Stage; l.Has(k) {
+			names[s.Stage] = l.T(k)
+		}
+	}
 	peak := 0
 	for _, s := range stages {
 		peak = max(peak, s.Count)
@@ -181,9 +190,9 @@ func funnelChart(stages []projections.FunnelStage) chart {
 		if peak > 0 {
 			w = math.Max(plotW*float64(s.Count)/float64(peak), 2)
 		}
-		label := fmt.Sprintf("%d", s.Count)
+		label := l.Number(float64(s.Count))
 		if i > 0 && stages[i-1].Count > 0 {
-			label += fmt.Sprintf(" (%.0f%% of %s)", 100*float64(s.Count)/float64(stages[i-1].Count), names[stages[i-1].Stage])
+			label = l.Tf("chart.share", label, 100*float64(s.Count)/float64(stages[i-1].Count), names[stages[i-1].Stage])
 		}
 		c.rect(centre-w/2, y, w, barH, funnelColours[i%len(funnelColours)], names[s.Stage]+": "+label)
 		c.text(labelW-8, y+barH/2+5, names[s.Stage], "end", "label")
@@ -197,18 +206,60 @@ func funnelChart(stages []projections.FunnelStage) chart {
 }
 
 // reportPage is what the HTML template sees.
+// Its texts are in L: the template calls .L.T and .L.Tf with catalogue keys
+// and formats numbers with the page's methods.
 type reportPage struct {
 	projections.Report
+	L         messages.Lang
 	Generated time.Time
 	Location  *time.Location
 	Charts    []chart
 }
 
-func reportHTML(r projections.Report, now time.Time) ([]byte, error) {
+// Int is a count with l's digit grouping.
+func (p reportPage) Int(n int) string { return p.L.Number(float64(n)) }
+
+// Money is whole US dollars: "$1,234" in English, "1.234 USD" in Vietnamese.
+func (p reportPage) Money(v float64) string {
+	if p.L == messages.VI {
+		return p.L.Number(math.Round(v)) + " USD"
+	}
+	return "$" + thousands(v)
+}
+
+// MoneyP is Money of an optional value; empty when there is none.
+func (p reportPage) MoneyP(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return p.Money(*v)
+}
+
+// Group is an industry group's label in the page's language.
+func (p reportPage) Group(g domain.IndustryGroup) string { return groupLabel(p.L, g) }
+
+// Role is a firm's role in the page's language.
+func (p reportPage) Role(r string) string { return p.L.T("role." + r) }
+
+// Percent is a rate's percentage, "–" when nothing was counted; with a
+// decimal comma in Vietnamese.
+func (p reportPage) Percent(x *float64) string {
+	if x == nil {
+		return "–"
+	}
+	s := percent(x) + "%"
+	if p.L == messages.VI {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// reportHTML renders the report page in l.
+func reportHTML(r projections.Report, now time.Time, l messages.Lang) ([]byte, error) {
 	loc := r.Event.StartsAt.Location()
 	multiDay := r.Event.EndsAt.In(loc).YearDay() != r.Event.StartsAt.YearDay() || r.Event.EndsAt.In(loc).Year() != r.Event.StartsAt.Year()
-	p := reportPage{Report: r, Generated: now.In(loc), Location: loc, Charts: []chart{
-		industryChart(r.IndustryGroups), slotChart(r.Slots, multiDay), funnelChart(r.Funnel)}}
+	p := reportPage{Report: r, L: l, Generated: now.In(loc), Location: loc, Charts: []chart{
+		industryChart(r.IndustryGroups, l), slotChart(r.Slots, multiDay, l), funnelChart(r.Funnel, l)}}
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, p); err != nil {
 		return nil, fmt.Errorf("api: report page: %w", err)
@@ -219,20 +270,6 @@ func reportHTML(r projections.Report, now time.Time) ([]byte, error) {
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"at":     func(loc *time.Location, t time.Time) string { return t.In(loc).Format("02/01/2006 15:04") },
 	"offset": func(t time.Time) string { return t.Format("UTC-07:00") },
-	"group":  groupLabel,
-	"money":  func(v float64) string { return "$" + thousands(v) },
-	"moneyp": func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return "$" + thousands(*v)
-	},
-	"percent": func(p *float64) string {
-		if p == nil {
-			return "–"
-		}
-		return percent(p) + "%"
-	},
 }).Parse(reportTemplateText))
 
 // thousands formats whole (non-negative) dollars with comma grouping.
@@ -249,11 +286,11 @@ func thousands(v float64) string {
 }
 
 const reportTemplateText = `<!doctype html>
-<html lang="vi">
+<html lang="{{.L}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Báo cáo kết quả · Event report – {{.Event.Name}}</title>
+<title>{{.L.Tf "html.title" .Event.Name}}</title>
 <style>
   @page { size: A4; margin: 12mm; }
   * { box-sizing: border-box; }
@@ -289,31 +326,31 @@ const reportTemplateText = `<!doctype html>
 <body>
 <header>
   <h1>{{.Event.Name}}</h1>
-  <p class="meta">{{if eq .Event.Kind "fair"}}Hội chợ · Trade fair{{else}}Hội nghị kết nối · Connection conference{{end}} · {{.Event.Venue}}</p>
-  <p class="meta">{{at .Location .Event.StartsAt}} – {{at .Location .Event.EndsAt}} ({{offset .Event.StartsAt}}) · {{.Event.SlotMinutes}}-minute slots · {{.Event.Tables}} tables</p>
-  <p class="meta">Generated {{at .Location .Generated}}</p>
+  <p class="meta">{{if eq .Event.Kind "fair"}}{{.L.T "html.kind.fair"}}{{else}}{{.L.T "html.kind.conference"}}{{end}} · {{.Event.Venue}}</p>
+  <p class="meta">{{at .Location .Event.StartsAt}} – {{at .Location .Event.EndsAt}} ({{offset .Event.StartsAt}}) · {{.L.Tf "html.slots" .Event.SlotMinutes .Event.Tables}}</p>
+  <p class="meta">{{.L.Tf "html.generated" (at .Location .Generated)}}</p>
 </header>
 
 <section id="figures">
-  <h2>Key figures · Số liệu chính</h2>
+  <h2>{{.L.T "html.figures"}}</h2>
   <div class="figures">
-    <div class="figure"><b>{{.Totals.Suppliers}}</b><span>suppliers registered</span></div>
-    <div class="figure"><b>{{.Totals.Buyers}}</b><span>buyers registered</span></div>
-    <div class="figure"><b>{{.Totals.Matches}}</b><span>matched pairs</span></div>
-    <div class="figure"><b>{{.Totals.Scheduled}}</b><span>meetings scheduled</span></div>
-    <div class="figure"><b>{{.Totals.Held}}</b><span>meetings held ({{.Totals.NoShow}} no-show)</span></div>
-    <div class="figure"><b>{{.Totals.MoUs}} / {{.Totals.Contracts}}</b><span>MoUs / contracts · {{money .Totals.ValueUSD}}</span></div>
-    <div class="figure"><b>{{percent .Rates.Kept.Percent}}</b><span>kept meetings ({{.Rates.Kept.Numerator}}/{{.Rates.Kept.Denominator}})</span></div>
-    <div class="figure"><b>{{percent .Rates.Deal.Percent}}</b><span>deal rate ({{.Rates.Deal.Numerator}}/{{.Rates.Deal.Denominator}})</span></div>
-    <div class="figure"><b>{{percent .Rates.Acceptance.Percent}}</b><span>requests accepted ({{.Rates.Acceptance.Numerator}}/{{.Rates.Acceptance.Denominator}})</span></div>
-    <div class="figure"><b>{{.Totals.Requests}}</b><span>meeting requests ({{.Totals.RequestsPending}} pending)</span></div>
-    <div class="figure"><b>{{.Totals.FollowUps}}</b><span>follow-ups agreed</span></div>
-    <div class="figure"><b>{{.Totals.CooperationPossible}}</b><span>“cooperation possible” ratings</span></div>
+    <div class="figure"><b>{{.Int .Totals.Suppliers}}</b><span>{{.L.T "html.fig.suppliers"}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.Buyers}}</b><span>{{.L.T "html.fig.buyers"}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.Matches}}</b><span>{{.L.T "html.fig.matches"}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.Scheduled}}</b><span>{{.L.T "html.fig.scheduled"}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.Held}}</b><span>{{.L.Tf "html.fig.held" .Totals.NoShow}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.MoUs}} / {{.Int .Totals.Contracts}}</b><span>{{.L.Tf "html.fig.deals" (.Money .Totals.ValueUSD)}}</span></div>
+    <div class="figure"><b>{{.Percent .Rates.Kept.Percent}}</b><span>{{.L.Tf "html.fig.kept" .Rates.Kept.Numerator .Rates.Kept.Denominator}}</span></div>
+    <div class="figure"><b>{{.Percent .Rates.Deal.Percent}}</b><span>{{.L.Tf "html.fig.deal_rate" .Rates.Deal.Numerator .Rates.Deal.Denominator}}</span></div>
+    <div class="figure"><b>{{.Percent .Rates.Acceptance.Percent}}</b><span>{{.L.Tf "html.fig.accepted" .Rates.Acceptance.Numerator .Rates.Acceptance.Denominator}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.Requests}}</b><span>{{.L.Tf "html.fig.requests" .Totals.RequestsPending}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.FollowUps}}</b><span>{{.L.T "html.fig.follow_ups"}}</span></div>
+    <div class="figure"><b>{{.Int .Totals.CooperationPossible}}</b><span>{{.L.T "html.fig.cooperation"}}</span></div>
   </div>
 </section>
 
 <section id="charts">
-  <h2>Charts · Biểu đồ</h2>
+  <h2>{{.L.T "html.charts"}}</h2>
 {{range .Charts}}  <figure class="chart" id="{{.ID}}">
     <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{.Width}} {{.Height}}" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="{{.Title}}">
       <title>{{.Title}}</title>
@@ -326,31 +363,31 @@ const reportTemplateText = `<!doctype html>
 {{end}}</section>
 
 <section id="industry-groups">
-  <h2>By industry group · Theo nhóm ngành</h2>
+  <h2>{{.L.T "html.by_group"}}</h2>
   <table>
-    <thead><tr><th>Industry group</th><th>Suppliers</th><th>Buyers</th><th>Matches</th><th>Scheduled</th><th>Held</th><th>No-show</th><th>MoU</th><th>Contract</th><th>Value (USD)</th></tr></thead>
+    <thead><tr><th>{{.L.T "html.th.group"}}</th><th>{{.L.T "html.th.suppliers"}}</th><th>{{.L.T "html.th.buyers"}}</th><th>{{.L.T "html.th.matches"}}</th><th>{{.L.T "html.th.scheduled"}}</th><th>{{.L.T "html.th.held"}}</th><th>{{.L.T "html.th.no_show"}}</th><th>{{.L.T "html.th.mou"}}</th><th>{{.L.T "html.th.contract"}}</th><th>{{.L.T "html.th.value"}}</th></tr></thead>
     <tbody>
-{{range .IndustryGroups}}      <tr><td>{{group .Group}}</td><td>{{.Suppliers}}</td><td>{{.Buyers}}</td><td>{{.Matches}}</td><td>{{.Scheduled}}</td><td>{{.Held}}</td><td>{{.NoShow}}</td><td>{{.MoUs}}</td><td>{{.Contracts}}</td><td>{{money .ValueUSD}}</td></tr>
+{{range .IndustryGroups}}      <tr><td>{{$.Group .Group}}</td><td>{{$.Int .Suppliers}}</td><td>{{$.Int .Buyers}}</td><td>{{$.Int .Matches}}</td><td>{{$.Int .Scheduled}}</td><td>{{$.Int .Held}}</td><td>{{$.Int .NoShow}}</td><td>{{$.Int .MoUs}}</td><td>{{$.Int .Contracts}}</td><td>{{$.Money .ValueUSD}}</td></tr>
 {{end}}    </tbody>
   </table>
 </section>
 
 <section id="firms">
-  <h2>Registered firms · Doanh nghiệp tham gia ({{len .Firms}})</h2>
+  <h2>{{.L.Tf "html.firms" (len .Firms)}}</h2>
   <table>
-    <thead><tr><th>Firm</th><th>Role</th><th>Matches</th><th>Scheduled</th><th>Held</th><th>No-show</th><th>Deals</th><th>Value (USD)</th></tr></thead>
+    <thead><tr><th>{{.L.T "html.th.firm"}}</th><th>{{.L.T "html.th.role"}}</th><th>{{.L.T "html.th.matches"}}</th><th>{{.L.T "html.th.scheduled"}}</th><th>{{.L.T "html.th.held"}}</th><th>{{.L.T "html.th.no_show"}}</th><th>{{.L.T "html.th.deals"}}</th><th>{{.L.T "html.th.value"}}</th></tr></thead>
     <tbody>
-{{range .Firms}}      <tr><td>{{.Name}}</td><td class="text">{{.Role}}</td><td>{{.Matches}}</td><td>{{.Scheduled}}</td><td>{{.Held}}</td><td>{{.NoShow}}</td><td>{{.Deals}}</td><td>{{money .ValueUSD}}</td></tr>
+{{range .Firms}}      <tr><td>{{.Name}}</td><td class="text">{{$.Role (print .Role)}}</td><td>{{$.Int .Matches}}</td><td>{{$.Int .Scheduled}}</td><td>{{$.Int .Held}}</td><td>{{$.Int .NoShow}}</td><td>{{$.Int .Deals}}</td><td>{{$.Money .ValueUSD}}</td></tr>
 {{end}}    </tbody>
   </table>
 </section>
 
 <section id="meetings">
-  <h2>Meetings · Các cuộc gặp ({{len .Meetings}})</h2>
+  <h2>{{.L.Tf "html.meetings" (len .Meetings)}}</h2>
   <table>
-    <thead><tr><th>Time</th><th>Place</th><th>Supplier</th><th>Buyer</th><th>Score</th><th>Status</th><th>Result</th><th>Value (USD)</th></tr></thead>
+    <thead><tr><th>{{.L.T "html.th.time"}}</th><th>{{.L.T "html.th.place"}}</th><th>{{.L.T "html.th.supplier"}}</th><th>{{.L.T "html.th.buyer"}}</th><th>{{.L.T "html.th.score"}}</th><th>{{.L.T "html.th.status"}}</th><th>{{.L.T "html.th.result"}}</th><th>{{.L.T "html.th.value"}}</th></tr></thead>
     <tbody>
-{{$loc := .Location}}{{range .Meetings}}      <tr><td>{{at $loc .StartsAt}}</td><td class="text">{{if .Booth}}booth {{.Booth}}{{else}}table {{.Table}}{{end}}</td><td class="text">{{.SupplierName}}</td><td class="text">{{.BuyerName}}</td><td>{{.Score}}</td><td class="text">{{.Status}}</td><td class="text">{{with .Outcome}}{{.Result}}{{end}}</td><td>{{with .Outcome}}{{moneyp .ValueUSD}}{{end}}</td></tr>
+{{$loc := .Location}}{{range .Meetings}}      <tr><td>{{at $loc .StartsAt}}</td><td class="text">{{if .Booth}}{{$.L.Tf "ics.booth" .Booth}}{{else}}{{$.L.Tf "ics.table" .Table}}{{end}}</td><td class="text">{{.SupplierName}}</td><td class="text">{{.BuyerName}}</td><td>{{.Score}}</td><td class="text">{{.Status}}</td><td class="text">{{with .Outcome}}{{.Result}}{{end}}</td><td>{{with .Outcome}}{{$.MoneyP .ValueUSD}}{{end}}</td></tr>
 {{end}}    </tbody>
   </table>
 </section>

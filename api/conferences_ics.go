@@ -1,12 +1,12 @@
 package api
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/projections"
 )
 
@@ -19,7 +19,9 @@ const icsProductID = "-//KeyLink//Event agenda 1.0//EN"
 // whose UID is derived from the meeting's id, so importing a newer file
 // updates the meetings rather than duplicating them; a meeting withdrawn
 // since is STATUS:CANCELLED with a higher SEQUENCE.
-func agendaICS(a agenda, ev projections.Event, now time.Time) []byte {
+//
+// SUMMARY and DESCRIPTION are in l; names are shown as their firms wrote them.
+func agendaICS(a agenda, ev projections.Event, now time.Time, l messages.Lang) []byte {
 	var w icsWriter
 	w.prop("BEGIN", "VCALENDAR")
 	w.prop("VERSION", "2.0")
@@ -29,9 +31,9 @@ func agendaICS(a agenda, ev projections.Event, now time.Time) []byte {
 	w.prop("X-WR-CALNAME", icsText(ev.Name+" – "+a.Name))
 	stamp := icsTime(now)
 	for _, m := range a.Meetings {
-		place := fmt.Sprintf("table %d", m.Table)
+		place := l.Tf("ics.table", m.Table)
 		if m.Booth != "" {
-			place = "booth " + m.Booth
+			place = l.Tf("ics.booth", m.Booth)
 		}
 		status, sequence := "CONFIRMED", "0"
 		if m.Status == agendaCancelled {
@@ -42,10 +44,10 @@ func agendaICS(a agenda, ev projections.Event, now time.Time) []byte {
 		w.prop("DTSTAMP", stamp)
 		w.prop("DTSTART", icsTime(m.StartsAt))
 		w.prop("DTEND", icsTime(m.EndsAt))
-		w.prop("SUMMARY", icsText("B2B meeting: "+m.CounterpartName))
+		w.prop("SUMMARY", icsText(l.Tf("ics.summary", m.CounterpartName)))
 		w.prop("LOCATION", icsText(ev.Venue+", "+place))
-		w.prop("DESCRIPTION", icsText(fmt.Sprintf("%s\n%s with %s (%s)\n%s, %s\nMatch score %d/100",
-			ev.Name, a.Name, m.CounterpartName, m.CounterpartRole, ev.Venue, place, m.Score)))
+		w.prop("DESCRIPTION", icsText(l.Tf("ics.description",
+			ev.Name, a.Name, m.CounterpartName, l.T("role."+string(m.CounterpartRole)), ev.Venue, place, m.Score)))
 		w.prop("STATUS", status)
 		w.prop("SEQUENCE", sequence)
 		w.prop("TRANSP", "OPAQUE")

@@ -237,7 +237,7 @@ func (s *Server) getAgendaICS(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Content-Disposition", `attachment; filename="agenda.ics"`)
 	h.Set("ETag", strconv.Quote(strconv.FormatInt(a.Version, 10)))
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", agendaICS(a, ev, s.now()))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", agendaICS(a, ev, s.now(), lang(c)))
 }
 
 // Report formats.
@@ -271,9 +271,9 @@ func (s *Server) getReport(c echo.Context) error {
 	switch format {
 	case formatCSV:
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="event-report-`+id.String()+`.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", reportCSV(r))
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", reportCSV(r, lang(c)))
 	case formatHTML:
-		page, err := reportHTML(r, s.now())
+		page, err := reportHTML(r, s.now(), pageLang(c))
 		if err != nil {
 			return err
 		}

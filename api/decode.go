@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -82,13 +81,14 @@ func jsonProblem(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return invalid("body", "is truncated JSON")
 	case errors.As(err, &syn):
-		return invalid("body", fmt.Sprintf("is malformed JSON at byte %d", syn.Offset))
+		return invalid("body", "is malformed JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "body"
 		}
-		return invalid(field, "must be "+jsonKind(typ.Type.Kind().String()))
+		// The message is a catalogue key of its own (see jsonKind).
+		return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Message: jsonKind(typ.Type.Kind().String())}}}
 	}
 	// encoding/json has no typed error for unknown fields; this is the one
 	// place its message is read.
@@ -100,31 +100,37 @@ func jsonProblem(err error) error {
 		return err
 	}
 	if errors.Is(err, domain.ErrInvalid) {
-		return invalid("body", err.Error())
+		if m, ok := domain.MessageOf(err); ok && m.String() == err.Error() {
+			return invalid("body", m.Format, m.Args...)
+		}
+		return invalid("body", "%s", err.Error())
 	}
 	return invalid("body", "is not valid JSON for this request")
 }
 
+// jsonKind is the message for a JSON value of the wrong kind.
 func jsonKind(k string) string {
 	switch k {
 	case "string":
-		return "a string"
+		return "must be a string"
 	case "int", "int64", "int32", "uint64":
-		return "an integer"
+		return "must be an integer"
 	case "float64", "float32":
-		return "a number"
+		return "must be a number"
 	case "bool":
-		return "true or false"
+		return "must be true or false"
 	case "slice", "array":
-		return "an array"
+		return "must be an array"
 	case "struct", "map":
-		return "an object"
+		return "must be an object"
 	}
-	return "of another type"
+	return "must be of another type"
 }
 
-func invalid(field, msg string) error {
-	return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Message: msg}}}
+// invalid is a 400 naming one field; format is a catalogue key (see
+// api/messages).
+func invalid(field, format string, args ...any) error {
+	return &domain.ValidationError{Fields: []domain.FieldError{domain.FieldErrorf(field, format, args...)}}
 }
 
 // pathID parses a UUID path parameter; a malformed one cannot name anything,
@@ -132,9 +138,23 @@ func invalid(field, msg string) error {
 func pathID(c echo.Context, name string) (uuid.UUID, error) {
 	id, err := uuid.Parse(c.Param(name))
 	if err != nil {
-		return uuid.Nil, domain.Errorf(domain.ErrNotFound, "no such %s", strings.TrimSuffix(name, "_id"))
+		return uuid.Nil, domain.Errorf(domain.ErrNotFound, "no such %s", pathNoun(name))
 	}
 	return id, nil
+}
+
+// pathNouns name what a path parameter identifies, as a catalogue message
+// ("no such demand" / "không tìm thấy nhu cầu").
+var pathNouns = map[string]domain.Message{
+	"cid": domain.Msgf("capability"), "did": domain.Msgf("demand"), "mid": domain.Msgf("meeting"),
+	"rid": domain.Msgf("request"), "org": domain.Msgf("organisation"), "id": domain.Msgf("resource"),
+}
+
+func pathNoun(name string) any {
+	if n, ok := pathNouns[name]; ok {
+		return n
+	}
+	return strings.TrimSuffix(name, "_id")
 }
 
 // ifMatch parses If-Match: "N" (or N, or W/"N"). nil when absent.

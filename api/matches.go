@@ -6,7 +6,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/domain/matching"
 	"github.com/keylink/keylink/projections"
 )
 
@@ -48,6 +50,10 @@ func (s *Server) demandMatches(c echo.Context) error {
 	if p.Role == RoleBuyer && list.BuyerID != p.OrganisationID {
 		return domain.Errorf(domain.ErrNotFound, "no such demand")
 	}
+	l := lang(c)
+	for i := range list.Matches {
+		localMatch(l, &list.Matches[i])
+	}
 	return c.JSON(http.StatusOK, list)
 }
 
@@ -74,5 +80,28 @@ func (s *Server) supplierMatches(c echo.Context) error {
 	if err != nil {
 		return unavailable(err)
 	}
+	l := lang(c)
+	for i := range list.Matches {
+		localMatch(l, &list.Matches[i].DemandMatch)
+	}
 	return c.JSON(http.StatusOK, list)
+}
+
+// localMatch renders a match's reasons and gaps in l; their codes stay.
+// Every answer that shows a match's notes passes it through here.
+func localMatch(l messages.Lang, m *projections.DemandMatch) {
+	m.Reasons, m.Gaps = localNotes(l, m.Reasons), localNotes(l, m.Gaps)
+}
+
+// localNotes renders each note's detail in l (English is the detail as
+// scored).
+func localNotes(l messages.Lang, ns []matching.Note) []matching.Note {
+	if l == messages.EN {
+		return ns
+	}
+	out := make([]matching.Note, len(ns))
+	for i, n := range ns {
+		out[i] = matching.Note{Code: n.Code, Detail: l.Render(n.Text())}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/eventstore"
 )
@@ -79,30 +80,45 @@ func (s *Server) handleError(err error, c echo.Context) {
 }
 
 func (s *Server) problemFor(err error, c echo.Context) Problem {
+	l := lang(c)
+	c.Response().Header().Set("Content-Language", string(l))
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		if he.Code == http.StatusRequestEntityTooLarge {
 			err = errTooLarge
 		} else {
-			return Problem{Type: problemTypeBase + "http-" + fmt.Sprint(he.Code), Title: http.StatusText(he.Code),
-				Status: he.Code, Detail: fmt.Sprint(he.Message)}
+			return Problem{Type: problemTypeBase + "http-" + fmt.Sprint(he.Code), Title: l.T(http.StatusText(he.Code)),
+				Status: he.Code, Detail: l.T(fmt.Sprint(he.Message))}
 		}
 	}
 	for _, k := range kinds {
 		if errors.Is(err, k.err) {
-			p := Problem{Type: problemTypeBase + k.kind.slug, Title: k.kind.title, Status: k.kind.status, Detail: err.Error()}
+			p := Problem{Type: problemTypeBase + k.kind.slug, Title: l.T(k.kind.title), Status: k.kind.status, Detail: l.Error(err)}
 			var v *domain.ValidationError
 			if errors.As(err, &v) {
-				p.Errors = v.Fields
-				p.Detail = fmt.Sprintf("%d invalid field(s)", len(v.Fields))
+				p.Errors = localFields(l, v.Fields)
+				p.Detail = l.Tf("%d invalid field(s)", len(v.Fields))
 			}
 			if p.Status == http.StatusServiceUnavailable && !errors.Is(err, errBusy) {
-				p.Detail = "the database or a read model is not available right now; retry shortly"
+				p.Detail = l.T("the database or a read model is not available right now; retry shortly")
 			}
 			return p
 		}
 	}
 	s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
-	return Problem{Type: problemTypeBase + "internal", Title: "Internal server error", Status: http.StatusInternalServerError,
-		Detail: "an unexpected error occurred; it has been logged"}
+	return Problem{Type: problemTypeBase + "internal", Title: l.T("Internal server error"), Status: http.StatusInternalServerError,
+		Detail: l.T("an unexpected error occurred; it has been logged")}
+}
+
+// localFields renders each field error's message in l; the field names
+// stay as they are.
+func localFields(l messages.Lang, fs []domain.FieldError) []domain.FieldError {
+	if l == messages.EN {
+		return fs
+	}
+	out := make([]domain.FieldError, len(fs))
+	for i, f := range fs {
+		out[i] = domain.FieldError{Field: f.Field, Message: l.Render(f.Text())}
+	}
+	return out
 }

@@ -93,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 	// the login limiter cannot be dodged with a forged header.
 	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.e.HTTPErrorHandler = s.handleError
+	s.e.Use(negotiateLanguage)
 	s.e.Use(middleware.RequestID())
 	s.e.Use(middleware.Recover())
 	s.e.Use(s.accessLog)

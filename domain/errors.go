@@ -19,22 +19,45 @@ var (
 )
 
 // Errorf builds an error of the given kind with a human-readable detail.
+// The format is a key of the message catalogue: the API renders the detail
+// in the reader's language from it and args (see Message).
 func Errorf(kind error, format string, args ...any) error {
-	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}
+	return &kindError{kind: kind, text: Msgf(format, args...), msg: fmt.Sprintf(format, args...)}
 }
 
 type kindError struct {
 	kind error
+	text Message
 	msg  string
 }
 
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
+func (e *kindError) Error() string    { return e.msg }
+func (e *kindError) Unwrap() error    { return e.kind }
+func (e *kindError) Message() Message { return e.text }
 
 // FieldError names one bad field with a JSON path such as "capacity.quantity".
+// Message is the English text; a FieldError made by FieldErrorf or Problems
+// also keeps it as a Message for rendering in other languages.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	text    Message
+}
+
+// FieldErrorf builds a FieldError whose message is a catalogue format and
+// its arguments.
+func FieldErrorf(field, format string, args ...any) FieldError {
+	m := Msgf(format, args...)
+	return FieldError{Field: field, Message: fmt.Sprintf(format, args...), text: m}
+}
+
+// Text is the message as a Message; for a FieldError built as a literal it
+// is the English text itself, which is then also its catalogue key.
+func (f FieldError) Text() Message {
+	if f.text.Format == "" {
+		return Message{Format: f.Message}
+	}
+	return f.text
 }
 
 // ValidationError lists every bad field of one input at once. It wraps
@@ -61,7 +84,7 @@ type Problems struct {
 
 // Add records that field is bad.
 func (p *Problems) Add(field, format string, args ...any) {
-	p.fields = append(p.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	p.fields = append(p.fields, FieldErrorf(field, format, args...))
 }
 
 // Check records the problem when ok is false.
@@ -75,7 +98,9 @@ func (p *Problems) Check(ok bool, field, format string, args ...any) {
 func (p *Problems) Merge(prefix string, err error) {
 	var v *ValidationError
 	if !errors.As(err, &v) {
-		if err != nil {
+		if m, ok := MessageOf(err); ok && m.String() == err.Error() {
+			p.fields = append(p.fields, FieldError{Field: prefix, Message: err.Error(), text: m})
+		} else if err != nil {
 			p.Add(prefix, "%s", err.Error())
 		}
 		return
@@ -85,7 +110,8 @@ func (p *Problems) Merge(prefix string, err error) {
 		if prefix != "" {
 			name = prefix + "." + f.Field
 		}
-		p.fields = append(p.fields, FieldError{Field: name, Message: f.Message})
+		f.Field = name
+		p.fields = append(p.fields, f)
 	}
 }
 

@@ -27,8 +27,8 @@ func (p *Problems) Line(field, s string, required bool) string {
 		p.Check(!required, field, "is required")
 		return s
 	}
-	if msg := textProblem(s, MaxNameLen, false); msg != "" {
-		p.Add(field, "%s", msg)
+	if msg, ok := textProblem(s, MaxNameLen, false); !ok {
+		p.Add(field, msg.Format, msg.Args...)
 	}
 	return s
 }
@@ -37,8 +37,8 @@ func (p *Problems) Line(field, s string, required bool) string {
 // MaxTextLen runes and with line breaks and tabs allowed.
 func (p *Problems) Text(field, s string) string {
 	s = strings.TrimSpace(s)
-	if msg := textProblem(s, MaxTextLen, true); msg != "" {
-		p.Add(field, "%s", msg)
+	if msg, ok := textProblem(s, MaxTextLen, true); !ok {
+		p.Add(field, msg.Format, msg.Args...)
 	}
 	return s
 }
@@ -75,22 +75,22 @@ func invisible(s string) bool {
 // Index names the i-th item of a list field as a JSON path: "hs_codes[2]".
 func Index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
 
-func textProblem(s string, max int, multiline bool) string {
+func textProblem(s string, max int, multiline bool) (Message, bool) {
 	if !utf8.ValidString(s) {
-		return "must be valid UTF-8"
+		return Msgf("must be valid UTF-8"), false
 	}
 	if utf8.RuneCountInString(s) > max {
-		return fmt.Sprintf("must be at most %d characters", max)
+		return Msgf("must be at most %d characters", max), false
 	}
 	for _, r := range s {
 		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
 		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return "must not contain control characters"
+			return Msgf("must not contain control characters"), false
 		}
 	}
-	return ""
+	return Message{}, true
 }
 
 // Contact is the person to reach at a firm, as suppliers and buyers give it.

@@ -1,10 +1,8 @@
 package matching
 
 import (
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/keylink/keylink/domain"
@@ -48,15 +46,15 @@ func textComponent(s *sheet, d *PreparedDemand, c *PreparedCapability) {
 }
 
 func processComponent(s *sheet, d *PreparedDemand, c *PreparedCapability) {
-	overlap(s, WeightProcess, d.processes, d.processRaws, c.processes, "process", "processes")
+	overlap(s, WeightProcess, d.processes, d.processRaws, c.processes, "process", domain.Msgf("processes"))
 }
 
 func materialComponent(s *sheet, d *PreparedDemand, c *PreparedCapability) {
-	overlap(s, WeightMaterial, d.materials, d.materialRaws, c.materials, "material", "materials")
+	overlap(s, WeightMaterial, d.materials, d.materialRaws, c.materials, "material", domain.Msgf("materials"))
 }
 
 // overlap credits each requested item by the best offered one and averages.
-func overlap(s *sheet, weight int, wanted [][]uint32, raws []string, offered [][]uint32, code, plural string) {
+func overlap(s *sheet, weight int, wanted [][]uint32, raws []string, offered [][]uint32, code string, plural domain.Message) {
 	if len(wanted) == 0 {
 		return
 	}
@@ -95,15 +93,20 @@ func overlap(s *sheet, weight int, wanted [][]uint32, raws []string, offered [][
 			missing = append(missing, raw)
 		}
 	}
-	var parts []string
+	var offers, lists domain.Message
 	if len(full) > 0 {
-		parts = append(parts, fmt.Sprintf("Offers %d of %d requested %s: %s.", len(full), n, plural, strings.Join(full, ", ")))
+		offers = domain.Msgf("Offers %d of %d requested %s: %s.", len(full), n, plural, strings.Join(full, ", "))
 	}
 	if len(generic) > 0 {
-		parts = append(parts, fmt.Sprintf("Lists a more generic form of %s.", strings.Join(generic, ", ")))
+		lists = domain.Msgf("Lists a more generic form of %s.", strings.Join(generic, ", "))
 	}
-	if len(parts) > 0 {
-		s.reason(code+"_overlap", "%s", strings.Join(parts, " "))
+	switch {
+	case offers.Format != "" && lists.Format != "":
+		s.reason(code+"_overlap", "%s %s", offers, lists)
+	case offers.Format != "":
+		s.reason(code+"_overlap", "%s", offers)
+	case lists.Format != "":
+		s.reason(code+"_overlap", "%s", lists)
 	}
 	if len(missing) > 0 {
 		s.gap(code+"_missing", "Does not list %s: %s.", plural, strings.Join(missing, ", "))
@@ -424,28 +427,14 @@ func appendNew(ss []string, s string) []string {
 	return append(ss, s)
 }
 
-func firstN(ss []string, n int) string {
+func firstN(ss []string, n int) any {
 	if len(ss) > n {
-		return strings.Join(ss[:n], ", ") + fmt.Sprintf(" and %d more", len(ss)-n)
+		return domain.Msgf("%s and %d more", strings.Join(ss[:n], ", "), len(ss)-n)
 	}
 	return strings.Join(ss, ", ")
 }
 
-// qty formats a quantity for people: "40,000 pcs", "2.5 t".
-func qty(q float64, u domain.Unit) string {
-	if math.IsNaN(q) || math.IsInf(q, 0) || math.Abs(q) >= 1e15 || q != math.Trunc(q) {
-		return strconv.FormatFloat(q, 'g', 4, 64) + " " + string(u)
-	}
-	neg, ds := q < 0, strconv.FormatFloat(math.Abs(q), 'f', 0, 64)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range ds {
-		if i > 0 && (len(ds)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + " " + string(u)
+// qty is a quantity as notes quote it: "40,000 pcs", "2.5 t" in English.
+func qty(q float64, u domain.Unit) domain.Quantity {
+	return domain.Quantity{Value: q, Unit: u}
 }

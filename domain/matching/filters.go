@@ -212,8 +212,19 @@ func adjacentGroup(d *PreparedDemand, c *PreparedCapability) (Note, bool) {
 		c.c.IndustryGroup, d.d.IndustryGroup), true
 }
 
-// note builds a Note. Details quote user input, so they are made valid UTF-8
-// whatever came in.
+// note builds a Note. Details quote user input, so text arguments are made
+// valid UTF-8 whatever came in; dates are kept as their day alone, so that
+// two notes that read the same are equal whatever the clock said.
 func note(code, format string, args ...any) Note {
-	return Note{Code: code, Detail: strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD")}
+	for i, a := range args {
+		switch x := a.(type) {
+		case string:
+			args[i] = strings.ToValidUTF8(x, "\uFFFD")
+		case domain.Date:
+			y, m, d := x.Date()
+			args[i] = domain.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+		}
+	}
+	m := domain.Msgf(format, args...)
+	return Note{Code: code, Detail: strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD"), text: m}
 }

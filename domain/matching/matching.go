@@ -82,10 +82,21 @@ type Demand struct {
 }
 
 // Note explains one part of a score. Code is a stable snake_case identifier
-// clients may switch on; Detail is a short English sentence for people.
+// clients may switch on; Detail is a short English sentence for people, and
+// Text the same as a catalogue message, for other languages.
 type Note struct {
 	Code   string `json:"code"`
 	Detail string `json:"detail"`
+	text   domain.Message
+}
+
+// Text is the detail as a Message (format and arguments), to be rendered in
+// the reader's language; a Note built as a literal gives its Detail.
+func (n Note) Text() domain.Message {
+	if n.text.Format == "" {
+		return domain.Message{Format: n.Detail}
+	}
+	return n.text
 }
 
 // Match is one scored pair of a demand and a capability. Reasons list what

@@ -3,6 +3,7 @@ package matching_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -107,7 +108,7 @@ func TestRankingIsDeterministic(t *testing.T) {
 		}
 		for i := range a {
 			if a[i].SupplierID != b[i].SupplierID || a[i].CapabilityID != b[i].CapabilityID || a[i].Score != b[i].Score ||
-				!slices.Equal(a[i].Reasons, b[i].Reasons) || !slices.Equal(a[i].Gaps, b[i].Gaps) {
+				!reflect.DeepEqual(a[i].Reasons, b[i].Reasons) || !reflect.DeepEqual(a[i].Gaps, b[i].Gaps) {
 				t.Fatalf("demand %s position %d differs", d.DemandID, i)
 			}
 		}
