@@ -37,6 +37,10 @@ func (s *Server) demandMatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	format, export, err := exportFormat(c)
+	if err != nil {
+		return err
+	}
 	p := principal(c)
 	if p.Role == RoleSupplier {
 		return domain.Errorf(domain.ErrForbidden, "suppliers read their own lists at /v1/suppliers/{id}/matches")
@@ -47,6 +51,9 @@ func (s *Server) demandMatches(c echo.Context) error {
 	}
 	if p.Role == RoleBuyer && list.BuyerID != p.OrganisationID {
 		return domain.Errorf(domain.ErrNotFound, "no such demand")
+	}
+	if export {
+		return exportFile(c, "matches-"+did.String(), format, matchSheets(list))
 	}
 	return c.JSON(http.StatusOK, list)
 }

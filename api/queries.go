@@ -48,6 +48,9 @@ func (s *Server) searchSuppliers(c echo.Context) error {
 		}
 		q.Limit = n
 	}
+	if format, export, err := exportFormat(c); export || err != nil {
+		return s.exportSuppliers(c, q, format, err)
+	}
 	page, err := projections.SearchSuppliers(c.Request().Context(), s.pool, q)
 	if err != nil {
 		return unavailable(err)
