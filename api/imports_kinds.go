@@ -469,6 +469,7 @@ func industryGroup(s string) domain.IndustryGroup {
 
 // unit reads a unit as its code or as Vietnamese writes it.
 func unit(s string) domain.Unit {
+	s = strings.NewReplacer("²", "2", "³", "3").Replace(s)
 	switch headerKey(s) {
 	case "cai", "chiec", "san pham", "pcs", "pc", "piece", "pieces":
 		return "pcs"
@@ -483,12 +484,6 @@ func unit(s string) domain.Unit {
 	case "m2", "met vuong":
 		return "m2"
 	case "m3", "met khoi":
-		return "m3"
-	}
-	if strings.TrimSpace(s) == "m²" {
-		return "m2"
-	}
-	if strings.TrimSpace(s) == "m³" {
 		return "m3"
 	}
 	return domain.Unit(strings.ToLower(strings.TrimSpace(s)))
