@@ -4,9 +4,16 @@
 // leading zero lost), a formula with its cached value and a date cell.
 //
 //	go run ./api/testdata/imports/gen
+//
+// With -suppliers N -out FILE it writes instead a supplier file of N rows,
+// for timing an import (see the README's Import/Export section):
+//
+//	go run ./api/testdata/imports/gen -suppliers 10000 -out /tmp/suppliers-10k.xlsx
 package main
 
 import (
+	"flag"
+	"fmt"
 	"log"
 	"path/filepath"
 	"time"
@@ -15,6 +22,13 @@ import (
 )
 
 func main() {
+	n := flag.Int("suppliers", 0, "write a supplier file of this many rows to -out instead")
+	out := flag.String("out", "", "where -suppliers writes")
+	flag.Parse()
+	if *n > 0 {
+		must(manySuppliers(*out, *n))
+		return
+	}
 	dir := filepath.Join("api", "testdata", "imports")
 	must(suppliers(filepath.Join(dir, "suppliers.xlsx")))
 	must(buyers(filepath.Join(dir, "buyers.xlsx")))
@@ -105,4 +119,18 @@ func demands(path string) error {
 		}
 		return f.SetCellStyle("Nhu cầu", "L5", "L5", style)
 	})
+}
+
+// manySuppliers writes n supplier rows with distinct tax codes.
+func manySuppliers(path string, n int) error {
+	header := []string{"Tên doanh nghiệp", "Mã số thuế", "Quận/Huyện", "Khu công nghiệp", "Loại hình", "Số lao động",
+		"Người liên hệ", "Email", "Điện thoại"}
+	districts := []string{"Đông Anh", "Sóc Sơn", "Thạch Thất", "Quốc Oai", "Thường Tín", "Gia Lâm", "Mê Linh"}
+	rows := make([][]any, n)
+	for i := range rows {
+		rows[i] = []any{fmt.Sprintf("Công ty TNHH Cơ khí Chính xác Hà Nội số %d", i+1), fmt.Sprintf("01%08d", 10_000_000+i),
+			districts[i%len(districts)], "KCN Thăng Long", "Trong nước", 50 + i%400, "Nguyễn Văn An",
+			fmt.Sprintf("lienhe%d@example.vn", i+1), "024 3858 4310"}
+	}
+	return book(path, "Doanh nghiệp", "DANH SÁCH DOANH NGHIỆP CÔNG NGHIỆP HỖ TRỢ", header, rows, nil)
 }
