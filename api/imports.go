@@ -247,10 +247,13 @@ func readMultipart(body io.Reader, boundary string) ([]byte, string, error) {
 	}
 }
 
-// mediaOf decides whether data is a workbook or CSV: by its declared type,
-// then its file name, then its first bytes (an .xlsx is a zip file).
+// mediaOf decides whether data is a workbook or CSV: a zip file is a
+// workbook whatever it is called; otherwise the declared type, then the
+// file name say; CSV by default.
 func mediaOf(mt, name string, data []byte) string {
 	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return mimeXLSX
 	case mt == mimeXLSX:
 		return mimeXLSX
 	case mt == mimeCSV || mt == "application/csv":
@@ -259,8 +262,6 @@ func mediaOf(mt, name string, data []byte) string {
 		return mimeXLSX
 	case strings.HasSuffix(strings.ToLower(name), ".csv"):
 		return mimeCSV
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return mimeXLSX
 	}
 	return mimeCSV
 }

@@ -89,6 +89,11 @@ func with(base, more map[string][]string) map[string][]string {
 	return out
 }
 
+// keyColumns name, per kind, the column an error that is not about one
+// field (a conflict) is reported on.
+var keyColumns = map[string]string{importSuppliers: "tax_code", importKeyProducts: "product", importBuyers: "name",
+	importDemands: "title", importRegistrations: "booth"}
+
 // errUnchanged stops a command whose row asks for what is already so:
 // nothing is appended.
 var errUnchanged = errors.New("unchanged")
@@ -115,7 +120,7 @@ func (j *importJob) each(apply func(i int, row sheetRow) (int, error)) error {
 			if !isRowError(err) {
 				return err
 			}
-			j.failWith(row, "", err)
+			j.failWith(row, keyColumns[j.kind], err)
 		}
 		if len(j.report.Errors) > before {
 			out = rowFailed

@@ -231,7 +231,14 @@ func csvSeparator(data []byte) rune {
 	return ','
 }
 
-func readXLSX(data []byte, cs columnSet) (table, error) {
+func readXLSX(data []byte, cs columnSet) (t table, err error) {
+	// The workbook parser meets hostile files here; whatever it does with
+	// one, the answer is a 400, never a 500.
+	defer func() {
+		if recover() != nil {
+			t, err = table{}, fileProblem("is not a readable .xlsx workbook")
+		}
+	}()
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return table{}, fileProblem("is not an .xlsx workbook")
 	}
