@@ -99,7 +99,7 @@ type scheduleView struct {
 // published meeting and the draft; a firm sees only its own published
 // meetings (who meets whom is not public).
 func (s *Server) getSchedule(c echo.Context) error {
-	format, export, err := exportFormat(c)
+	format, export, err := scheduleFormat(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Server) getSchedule(c echo.Context) error {
 		}
 	}
 	if export {
-		return exportFile(c, "schedule-"+ev.ID.String(), format, scheduleSheets(v, ev.StartsAt.Location()))
+		return s.exportSchedule(c, format, ev, v)
 	}
 	return withETag(c, ev.Version, v)
 }

@@ -191,6 +191,15 @@ func TestExportMatchesScheduleReport(t *testing.T) {
 		t.Fatalf("starts_at raw %q shown %q, want a date serial shown as a date and time", raw, shown)
 	}
 
+	// The printable schedule: one A4 page per day and table.
+	r = e.must(e.do("GET", "/v1/events/"+ev+"/schedule?format=html", e.organiser, nil), 200)
+	page := string(r.body)
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(page, "size: A4") ||
+		!strings.Contains(page, "Bàn 1") || !strings.Contains(page, "Công ty Cơ khí Dập Đông Anh") || !strings.Contains(page, "Canon Việt Nam") {
+		t.Fatalf("printable schedule: %.600s", page)
+	}
+	e.must(e.do("GET", "/v1/events/"+ev+"/schedule?format=pdf", e.organiser, nil), 400)
+
 	r = e.must(e.do("GET", fmt.Sprintf("/v1/events/%s/report?format=xlsx&after=%d", ev, sch.num(t, "position")), e.organiser, nil), 200)
 	f = openBook(t, r, "event-report-"+ev)
 	want := []string{"Event", "Totals", "Rates", "By industry group", "Meetings per slot", "Funnel", "Firms", "Meetings"}

@@ -22,6 +22,9 @@ func fileOperations(ops []operation) []operation {
 			}
 		}
 		ops[i].summary += "; ?format=xlsx gives a workbook (one sheet per table), ?format=csv&section=NAME one table as CSV"
+		if op.path == "/v1/events/{id}/schedule" {
+			ops[i].summary += ", ?format=html printable A4 pages, one per day and table"
+		}
 	}
 	return append(ops, operation{method: "POST", path: "/v1/imports",
 		summary: "Import an .xlsx or .csv file (body or multipart field \"file\") of kind key_products, suppliers, buyers, " +
