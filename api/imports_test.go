@@ -251,4 +251,6 @@ func TestImportMultipart(t *testing.T) {
 	_ = json.Unmarshal(r.body, &a)
 	checkCounts(t, "multipart", a, 4, 4, 0, 0)
 	e.must(e.do("POST", "/v1/imports?kind=suppliers", "", []byte("x"), "Content-Type", "text/csv"), 401)
+	_, supTok := e.signup("supplier", supplierBody("Công ty TNHH Nhựa Hà Nội"))
+	e.must(e.do("POST", "/v1/imports?kind=suppliers", supTok, sample(t, "suppliers.xlsx"), "Content-Type", mimeXLSX), 403)
 }
