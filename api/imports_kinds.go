@@ -343,10 +343,12 @@ func (j *importJob) buyers(ctx context.Context, tx *eventstore.Tx) error {
 			return j.outcome(res, err, rowCreated)
 		case 1:
 			res, err := change(ctx, tx, buyerStream(ids[0]), nil, &buyer.Buyer{}, func(old *buyer.Buyer) error {
-				if reflect.DeepEqual(old.Profile(), b.Profile()) {
+				p := b.Profile()
+				p.Name = old.Name() // the same name but for case or diacritics
+				if reflect.DeepEqual(old.Profile(), p) {
 					return errUnchanged
 				}
-				return invalid(differing(old.Profile(), b.Profile()), "differs from the registered buyer of this name; a buyer's profile is not revised by import")
+				return invalid(differing(old.Profile(), p), "differs from the registered buyer of this name; a buyer's profile is not revised by import")
 			})
 			return j.outcome(res, err, rowUpdated)
 		default:
@@ -525,6 +527,10 @@ func (j *importJob) registrations(ctx context.Context, tx *eventstore.Tx) error 
 			reg := conference.Registration{OrganisationID: org, Booth: row.Cells["booth"], SME: yes(row.Cells["sme"]),
 				InterpreterLanguage: schedule.Language(strings.ToUpper(strings.TrimSpace(row.Cells["interpreter_language"])))}
 			role, err := organisationRole(ctx, tx, org)
+			if errors.Is(err, domain.ErrNotFound) {
+				j.fail(row, "organisation_id", "no supplier or buyer has this id")
+				return rowFailed, nil
+			}
 			if err != nil {
 				return rowFailed, err
 			}

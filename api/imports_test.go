@@ -155,6 +155,16 @@ func TestImportChangedRowIsAnUpdate(t *testing.T) {
 	if !strings.Contains(string(r.body), "Sóc Sơn") {
 		t.Fatalf("the update is not in the directory: %s", r.body)
 	}
+
+	// A buyer's profile cannot be revised: a changed row is an error
+	// naming the column; the same name in capitals is the same buyer.
+	buyers := "Tên doanh nghiệp,Quốc gia,Người liên hệ,Email\nCông ty TNHH Canon Việt Nam,JP,Tanaka,t@canon.example.jp\n"
+	checkCounts(t, "buyers", e.importOK("kind=buyers", []byte(buyers), "text/csv"), 1, 1, 0, 0)
+	checkCounts(t, "buyers in capitals", e.importOK("kind=buyers", []byte(strings.Replace(buyers, "Công ty TNHH Canon Việt Nam", "CÔNG TY TNHH CANON VIỆT NAM", 1)), "text/csv"), 1, 0, 0, 1)
+	b := e.importOK("kind=buyers", []byte(strings.Replace(buyers, ",JP,", ",KR,", 1)), "text/csv")
+	if len(b.Errors) != 1 || b.Errors[0].Column != "Quốc gia" || b.Errors[0].Row != 2 {
+		t.Fatalf("changed buyer: %+v", b)
+	}
 }
 
 func TestImportErrorsWriteNothing(t *testing.T) {
