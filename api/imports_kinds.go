@@ -35,19 +35,20 @@ var (
 		"ownership":       {"Loại hình", "Loại hình doanh nghiệp", "Sở hữu", "Ownership"},
 		"employees":       {"Số lao động", "Lao động", "Employees"},
 	}))
-	keyProductColumns = newColumnSet([]string{"tax_code", "product", "recognized_year"}, map[string][]string{
+	keyProductColumns = anyOf(newColumnSet([]string{"product", "recognized_year"}, map[string][]string{
 		"tax_code":        firmColumns["tax_code"],
 		"name":            firmColumns["name"],
 		"product":         {"Sản phẩm", "Tên sản phẩm", "Sản phẩm công nghiệp chủ lực", "Product"},
 		"recognized_year": {"Năm công nhận", "Năm", "Recognized year", "Recognised year", "Year"},
 		"decision_no":     {"Số quyết định", "Quyết định", "Decision", "Decision no", "Decision number"},
-	})
+	}), "tax_code", "name")
 	buyerColumns = newColumnSet([]string{"name", "country"}, with(firmColumns, map[string][]string{
 		"country":      {"Quốc gia", "Nước", "Country"},
 		"parent_group": {"Tập đoàn", "Tập đoàn mẹ", "Công ty mẹ", "Parent group"},
 	}))
-	demandColumns = newColumnSet([]string{"buyer", "title"}, map[string][]string{
+	demandColumns = anyOf(newColumnSet([]string{"title"}, map[string][]string{
 		"buyer":                   {"Bên mua", "Doanh nghiệp FDI", "Tên bên mua", "Buyer", "Buyer name"},
+		"buyer_id":                {"Mã bên mua"},
 		"title":                   {"Nhu cầu", "Tên nhu cầu", "Tiêu đề", "Title", "Demand"},
 		"description":             {"Mô tả", "Description"},
 		"industry_group":          {"Nhóm ngành", "Ngành", "Lĩnh vực", "Industry group"},
@@ -60,7 +61,7 @@ var (
 		"volume.unit":             {"Đơn vị", "Đơn vị tính", "ĐVT", "Unit"},
 		"max_lead_time_days":      {"Thời gian giao hàng tối đa", "Thời gian giao hàng (ngày)", "Max lead time", "Max lead time days", "Lead time"},
 		"needed_by":               {"Cần trước ngày", "Thời hạn", "Hạn", "Needed by"},
-	})
+	}), "buyer", "buyer_id")
 	registrationColumns = anyOf(newColumnSet(nil, map[string][]string{
 		"organisation_id":      {"Mã tổ chức", "Organisation", "Organization id", "Organization"},
 		"tax_code":             firmColumns["tax_code"],
@@ -279,6 +280,10 @@ func (j *importJob) keyProducts(ctx context.Context, tx *eventstore.Tx) error {
 	if err != nil {
 		return err
 	}
+	byName, err := firmsByName(ctx, tx, supplier.StreamType, supplier.Registered{}.EventType(), supplier.ProfileRevised{}.EventType())
+	if err != nil {
+		return err
+	}
 	seen := map[string]int{}
 	return j.each(func(_ int, row sheetRow) (int, error) {
 		c := row.Cells
@@ -290,12 +295,11 @@ func (j *importJob) keyProducts(ctx context.Context, tx *eventstore.Tx) error {
 			return rowFailed, nil
 		}
 		kp.RecognizedYear = year
-		id, found := ownerID(own[code], supplier.StreamType)
+		id, found := j.supplierOf(row, code, own, byName)
 		if !found {
-			j.fail(row, "tax_code", "no supplier has this tax code; import the suppliers first")
 			return rowFailed, nil
 		}
-		if !j.firstSeen(seen, code+"\x00"+headerKey(kp.Product)+"\x00"+strconv.Itoa(year), row, "product") {
+		if !j.firstSeen(seen, id.String()+"\x00"+headerKey(kp.Product)+"\x00"+strconv.Itoa(year), row, "product") {
 			return rowFailed, nil
 		}
 		res, err := change(ctx, tx, supplierStream(id), nil, &supplier.Supplier{}, func(sup *supplier.Supplier) error {
@@ -312,6 +316,29 @@ func (j *importJob) keyProducts(ctx context.Context, tx *eventstore.Tx) error {
 		})
 		return j.outcome(res, err, rowCreated)
 	})
+}
+
+// supplierOf finds the supplier a row names: by tax code, or by name
+// (ignoring case and diacritics) when the row has no tax code.
+func (j *importJob) supplierOf(row sheetRow, code string, own map[string]string, byName map[string][]uuid.UUID) (uuid.UUID, bool) {
+	if code != "" {
+		id, ok := ownerID(own[code], supplier.StreamType)
+		if !ok {
+			j.fail(row, "tax_code", "no supplier has this tax code; import the suppliers first")
+		}
+		return id, ok
+	}
+	switch ids := byName[headerKey(row.Cells["name"])]; {
+	case row.Cells["name"] == "":
+		j.fail(row, "tax_code", "is required (or the firm's name)")
+	case len(ids) == 1:
+		return ids[0], true
+	case len(ids) == 0:
+		j.fail(row, "name", "no supplier has this name; import the suppliers first")
+	default:
+		j.fail(row, "name", "several suppliers have this name; give the tax code")
+	}
+	return uuid.Nil, false
 }
 
 // buyers registers buyers whose name (ignoring case and diacritics) is new.
@@ -389,6 +416,14 @@ func (j *importJob) demands(ctx context.Context, tx *eventstore.Tx) error {
 	return j.each(func(_ int, row sheetRow) (int, error) {
 		d, ok := j.demandRow(row)
 		ids := known[headerKey(row.Cells["buyer"])]
+		if raw := row.Cells["buyer_id"]; raw != "" {
+			id, err := uuid.Parse(raw)
+			if err != nil {
+				j.fail(row, "buyer_id", "must be a UUID")
+				return rowFailed, nil
+			}
+			ids = []uuid.UUID{id}
+		}
 		switch {
 		case len(ids) == 0:
 			j.fail(row, "buyer", "no buyer has this name; import the buyers first")
@@ -420,6 +455,10 @@ func (j *importJob) demands(ctx context.Context, tx *eventstore.Tx) error {
 			}
 			return b.PostDemand(uuid.Must(uuid.NewV7()), d)
 		})
+		if errors.Is(err, domain.ErrNotFound) && row.Cells["buyer_id"] != "" {
+			j.fail(row, "buyer_id", "no buyer has this id")
+			return rowFailed, nil
+		}
 		return j.outcome(res, err, out)
 	})
 }

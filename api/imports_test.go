@@ -264,3 +264,31 @@ func TestImportMultipart(t *testing.T) {
 	_, supTok := e.signup("supplier", supplierBody("Công ty TNHH Nhựa Hà Nội"))
 	e.must(e.do("POST", "/v1/imports?kind=suppliers", supTok, sample(t, "suppliers.xlsx"), "Content-Type", mimeXLSX), 403)
 }
+
+func TestImportByNameAndID(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.importOK("kind=suppliers", sample(t, "suppliers.xlsx"), mimeXLSX)
+	kp := "Tên doanh nghiệp,Sản phẩm,Năm công nhận,Số quyết định\n" +
+		"CÔNG TY CP KHÓA VIỆT-TIỆP,Khóa cửa Việt-Tiệp,2022,3907/QĐ-UBND\n"
+	checkCounts(t, "key product by name", e.importOK("kind=key_products", []byte(kp), "text/csv"), 1, 1, 0, 0)
+	checkCounts(t, "again", e.importOK("kind=key_products", []byte(kp), "text/csv"), 1, 0, 0, 1)
+	changed := e.importOK("kind=key_products", []byte(strings.Replace(kp, "3907", "4000", 1)), "text/csv")
+	if len(changed.Errors) != 1 || changed.Errors[0].Column != "Số quyết định" {
+		t.Fatalf("another decision for a recognition: %+v", changed)
+	}
+
+	buy := e.newBuyer("Công ty TNHH Samsung Display Việt Nam")
+	demands := "buyer_id,title,industry_group,quantity,unit\n" + buy + ",Tấm nhựa ép,chem_rubber_plastic_pharma,1000,pcs\n"
+	checkCounts(t, "demand by buyer id", e.importOK("kind=demands", []byte(demands), "text/csv"), 1, 1, 0, 0)
+	a := e.importOK("kind=demands", []byte(strings.Replace(demands, "1000", "2000", 1)), "text/csv")
+	checkCounts(t, "changed demand", a, 1, 0, 1, 0)
+	r := e.must(e.do("GET", fmt.Sprintf("/v1/buyers/%s?after=%d", buy, a.Position), e.organiser, nil), 200)
+	if !strings.Contains(string(r.body), `"quantity":2000`) || strings.Count(string(r.body), "Tấm nhựa ép") != 1 {
+		t.Fatalf("the demand was not revised in place: %s", r.body)
+	}
+	unknown := e.importOK("kind=demands", []byte(strings.Replace(demands, buy, "0193a1f2-0000-7000-8000-000000000000", 1)), "text/csv")
+	if len(unknown.Errors) != 1 || unknown.Errors[0].Column != "buyer_id" {
+		t.Fatalf("unknown buyer: %+v", unknown)
+	}
+}
