@@ -99,6 +99,10 @@ type scheduleView struct {
 // published meeting and the draft; a firm sees only its own published
 // meetings (who meets whom is not public).
 func (s *Server) getSchedule(c echo.Context) error {
+	format, export, err := scheduleFormat(c)
+	if err != nil {
+		return err
+	}
 	ev, err := s.loadEvent(c)
 	if err != nil {
 		return err
@@ -120,6 +124,9 @@ func (s *Server) getSchedule(c echo.Context) error {
 		if v.Proposal != nil {
 			ev.InVenueTime(v.Proposal.Meetings)
 		}
+	}
+	if export {
+		return s.exportSchedule(c, format, ev, v)
 	}
 	return withETag(c, ev.Version, v)
 }
@@ -256,9 +263,9 @@ func (s *Server) getReport(c echo.Context) error {
 	switch format {
 	case "":
 		format = formatJSON
-	case formatJSON, formatCSV, formatHTML:
+	case formatJSON, formatCSV, formatHTML, formatXLSX:
 	default:
-		return invalid("format", "must be json, csv or html")
+		return invalid("format", "must be json, csv, html or xlsx")
 	}
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -267,6 +274,9 @@ func (s *Server) getReport(c echo.Context) error {
 	r, err := projections.EventReport(c.Request().Context(), s.pool, id, s.now())
 	if err != nil {
 		return unavailable(err)
+	}
+	if format == formatXLSX || (format == formatCSV && c.QueryParam("section") != "") {
+		return exportFile(c, "event-report-"+id.String(), format, reportSheets(r))
 	}
 	switch format {
 	case formatCSV:

@@ -39,6 +39,10 @@ func (s *Server) demandMatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	format, export, err := exportFormat(c)
+	if err != nil {
+		return err
+	}
 	p := principal(c)
 	if p.Role == RoleSupplier {
 		return domain.Errorf(domain.ErrForbidden, "suppliers read their own lists at /v1/suppliers/{id}/matches")
@@ -53,6 +57,9 @@ func (s *Server) demandMatches(c echo.Context) error {
 	l := lang(c)
 	for i := range list.Matches {
 		localMatch(l, &list.Matches[i])
+	}
+	if export {
+		return exportFile(c, "matches-"+did.String(), format, matchSheets(list))
 	}
 	return c.JSON(http.StatusOK, list)
 }

@@ -24,7 +24,8 @@ type operation struct {
 	status                int
 	errors                []int
 	query                 []string
-	produces              string // a non-JSON media type of the 2xx answer
+	produces              string   // a non-JSON media type of the 2xx answer
+	consumes              []string // non-JSON media types of the request body (a file upload)
 }
 
 // openapiDoc builds the OpenAPI 3.0 document of ops.
@@ -56,6 +57,13 @@ func openapiDoc(ops []operation) ([]byte, error) {
 				map[string]any{"name": "If-Match", "in": "header", "description": `stream version, e.g. "3"; 412 when stale`, "schema": map[string]any{"type": "string"}})
 		}
 		o["parameters"] = params
+		if len(op.consumes) > 0 {
+			content := map[string]any{}
+			for _, mt := range op.consumes {
+				content[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
+		}
 		if op.request != nil {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": r.schema(reflect.TypeOf(op.request))}}}
 		}

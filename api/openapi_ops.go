@@ -56,5 +56,5 @@ func (s *Server) operations() []operation {
 		{method: "PUT", path: "/v1/buyers/{id}/demands/{did}", summary: "Replace an open demand", request: buyer.Demand{}, response: answer{}, errors: write},
 		{method: "POST", path: "/v1/buyers/{id}/demands/{did}/close", summary: "Close a demand as fulfilled or cancelled", request: closeRequest{}, response: answer{}, errors: write},
 	}
-	return append(ops, s.laterOperations()...)
+	return fileOperations(append(ops, s.laterOperations()...))
 }

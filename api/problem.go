@@ -46,6 +46,7 @@ var kinds = []struct {
 	{errUnauthorized, problemKind{http.StatusUnauthorized, "unauthorized", "Unauthorized"}},
 	{errPreconditionFailed, problemKind{http.StatusPreconditionFailed, "precondition-failed", "Precondition failed"}},
 	{errTooLarge, problemKind{http.StatusRequestEntityTooLarge, "too-large", "Request body too large"}},
+	{errFileTooLarge, problemKind{http.StatusRequestEntityTooLarge, "too-large", "Request body too large"}},
 	{errIdempotencyMismatch, problemKind{http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency key reused"}},
 	{errTooManyRequests, problemKind{http.StatusTooManyRequests, "too-many-requests", "Too many requests"}},
 	{errBusy, problemKind{http.StatusServiceUnavailable, "busy", "Server busy"}},

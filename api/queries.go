@@ -47,6 +47,9 @@ func (s *Server) searchSuppliers(c echo.Context) error {
 		KeyProduct: c.QueryParam("key_product"), RecognizedYear: c.QueryParam("recognized_year"),
 		TaxCode: c.QueryParam("tax_code"), Limit: queryLimit(c), Cursor: c.QueryParam("cursor"), Today: s.now(),
 	}
+	if format, export, err := exportFormat(c); export || err != nil {
+		return s.exportSuppliers(c, q, format, err)
+	}
 	page, err := projections.SearchSuppliers(c.Request().Context(), s.pool, q)
 	if err != nil {
 		return unavailable(err)

@@ -59,6 +59,7 @@ func (s *Server) routes() {
 
 	s.conferenceRoutes(auth)
 	auth.GET("/events/:id/history", s.eventHistory)
+	auth.POST("/imports", s.postImport)
 }
 
 // after implements ?after=P: wait until the named read models have applied

@@ -1,5 +1,5 @@
 // Command keylink serves the KeyLink API and runs its projections, and holds
-// the operator's subcommands: migrate, token, seed, projections.
+// the operator's subcommands: migrate, token, seed, import, projections.
 package main
 
 import (
@@ -21,6 +21,8 @@ Usage:
                                       print a new organiser token
   keylink seed [--suppliers N --buyers M --events K --seed S]
                                       load the demo dataset
+  keylink import FILE --kind K [--event ID] [--dry-run]
+                                      import an .xlsx or .csv file
   keylink projections rebuild [NAME]  rebuild read models from position 0
 
 Environment:
@@ -52,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"migrate":     cmdMigrate,
 		"token":       cmdToken,
 		"seed":        cmdSeed,
+		"import":      cmdImport,
 		"projections": cmdProjections,
 	}
 	cmd, ok := cmds[args[0]]

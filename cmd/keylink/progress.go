@@ -12,6 +12,7 @@ import (
 type progress struct {
 	w     io.Writer
 	name  string
+	unit  string // what is counted: events, rows
 	tty   bool
 	start time.Time
 	last  time.Time
@@ -25,7 +26,7 @@ func newProgress(w io.Writer, name string) *progress {
 			tty = st.Mode()&os.ModeCharDevice != 0
 		}
 	}
-	return &progress{w: w, name: name, tty: tty, start: time.Now()}
+	return &progress{w: w, name: name, unit: "events", tty: tty, start: time.Now()}
 }
 
 func (p *progress) update(done, total int64) {
@@ -34,17 +35,17 @@ func (p *progress) update(done, total int64) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprint(p.w, "\r"+renderProgress(p.name, done, total, time.Since(p.start)))
+	fmt.Fprint(p.w, "\r"+renderProgress(p.name, p.unit, done, total, time.Since(p.start)))
 }
 
 func (p *progress) done() {
 	if p.tty {
-		fmt.Fprint(p.w, "\r"+renderProgress(p.name, p.n, p.n, time.Since(p.start))+"\n")
+		fmt.Fprint(p.w, "\r"+renderProgress(p.name, p.unit, p.n, p.n, time.Since(p.start))+"\n")
 	}
 }
 
 // renderProgress formats one line: name, bar, percentage, counts and ETA.
-func renderProgress(name string, done, total int64, elapsed time.Duration) string {
+func renderProgress(name, unit string, done, total int64, elapsed time.Duration) string {
 	const width = 30
 	frac := 1.0
 	if total > 0 {
@@ -57,6 +58,6 @@ func renderProgress(name string, done, total int64, elapsed time.Duration) strin
 	} else if done >= total {
 		eta = "0s"
 	}
-	return fmt.Sprintf("%-12s [%s%s] %3.0f%% %d/%d events, ETA %s ", name,
-		strings.Repeat("#", filled), strings.Repeat(".", width-filled), frac*100, done, total, eta)
+	return fmt.Sprintf("%-12s [%s%s] %3.0f%% %d/%d %s, ETA %s ", name,
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), frac*100, done, total, unit, eta)
 }
