@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches))
 
 	s.conferenceRoutes(auth)
+	s.dealRoutes(auth)
 }
 
 // after implements ?after=P: wait until the named read models have applied
