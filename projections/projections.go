@@ -11,8 +11,8 @@ import (
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/deal"
 	"github.com/keylink/keylink/domain/rates"
-	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
 )
 

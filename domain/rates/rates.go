@@ -31,7 +31,9 @@ var Foreign = []string{"USD", "JPY", "KRW", "CNY", "EUR"}
 var namespace = uuid.MustParse("0193a1f2-7a7e-7000-8000-6b65796c696e")
 
 // StreamID is the id of year's table stream.
-func StreamID(year int) uuid.UUID { return uuid.NewSHA1(namespace, []byte("rates/"+strconv.Itoa(year))) }
+func StreamID(year int) uuid.UUID {
+	return uuid.NewSHA1(namespace, []byte("rates/"+strconv.Itoa(year)))
+}
 
 // Set replaces a year's table.
 type Set struct {
