@@ -15,8 +15,6 @@ import (
 	"github.com/keylink/keylink/projections"
 )
 
-
-
 // programme runs one random deal, support or rates command, and reports
 // whether it did (it needs a supplier and a buyer).
 func (w *world) programme(t *testing.T, e *env, n int) bool {
