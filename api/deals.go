@@ -38,6 +38,7 @@ func (s *Server) dealRoutes(g *echo.Group) {
 	read := s.after(readProgramme)
 	g.POST("/deals", s.openDeal)
 	g.POST("/deals/:id/stage", s.moveDeal)
+	g.POST("/deals/:id/mou", s.signMoU)
 	g.GET("/deals", s.listDeals, read)
 	g.GET("/deals/:id", s.getDeal, read)
 	g.POST("/suppliers/:id/support", s.recordSupport)
@@ -322,4 +323,29 @@ func (s *Server) getDeal(c echo.Context) error {
 		return unavailable(err)
 	}
 	return withETag(c, d.Version, d)
+}
+
+// mouInput is the body of POST /v1/deals/{id}/mou.
+type mouInput struct {
+	Value    *float64 `json:"value,omitempty"`
+	Currency string   `json:"currency,omitempty"`
+	On       string   `json:"on,omitempty"`
+}
+
+// signMoU: POST /v1/deals/{id}/mou records an MoU signed outside a recorded
+// meeting (organiser, or either firm of the deal).
+func (s *Server) signMoU(c echo.Context) error {
+	var in mouInput
+	raw, err := bindOptional(c, &in)
+	if err != nil {
+		return err
+	}
+	ch, err := stageInput{Stage: deal.Contacted, Value: in.Value, Currency: in.Currency, On: in.On}.change()
+	if err != nil {
+		return err
+	}
+	by := dealActor(c)
+	return changePath(s, c, http.StatusOK, raw, uuid.Nil, dealStream, func() *deal.Deal { return &deal.Deal{} },
+		func(echo.Context, uuid.UUID) error { return nil },
+		func(_ context.Context, _ *eventstore.Tx, d *deal.Deal) error { return d.SignMoU(by, ch.Value, ch.On, s.now()) })
 }

@@ -22,6 +22,8 @@ func dealOperations() []operation {
 			request: dealInput{}, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "POST", path: "/v1/deals/{id}/stage", summary: "Move a deal to a stage, with a value in the currency's main unit, a date and a note (the reason when lost)",
 			request: stageInput{}, response: answer{}, errors: write},
+		{method: "POST", path: "/v1/deals/{id}/mou", summary: "Record an MoU signed outside a recorded meeting (organiser, or either firm); MoUs are not a stage",
+			request: mouInput{}, response: answer{}, errors: write},
 		{method: "GET", path: "/v1/deals", summary: "Deals (a firm's own for a firm); stale=true: open deals unchanged for 30 days, to chase",
 			response: projections.DealPage{}, query: dealParams[:len(dealParams)-1], errors: []int{http.StatusBadRequest}},
 		{method: "GET", path: "/v1/deals/{id}", summary: "A deal with its history", response: projections.Deal{}, errors: []int{http.StatusNotFound}},

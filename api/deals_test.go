@@ -151,6 +151,9 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	e.must(e.do("POST", "/v1/deals", org, map[string]any{"supplier_id": s2, "buyer_id": b2, "demand_id": d1}), 400)
 	deal2 := e.must(e.do("POST", "/v1/deals", b2tok, map[string]any{"supplier_id": s2, "buyer_id": b2}), 201).str(t, "id")
 	e.must(e.do("POST", "/v1/deals/"+deal2+"/stage", s2tok, map[string]any{"stage": "contract", "value": 5000000, "currency": "JPY", "on": "2030-03-01"}), 200)
+	e.must(e.do("POST", "/v1/deals/"+deal2+"/mou", s1tok, map[string]any{"on": "2029-12-01"}), 404)
+	e.must(e.do("POST", "/v1/deals/"+deal2+"/mou", b2tok, map[string]any{"on": "2029-12-01", "value": 1.5, "currency": "JPY"}), 400)
+	e.must(e.do("POST", "/v1/deals/"+deal2+"/mou", b2tok, map[string]any{"on": "2029-12-01"}), 200)
 	deal3 := e.must(e.do("POST", "/v1/deals", s2tok, map[string]any{"supplier_id": s2, "buyer_id": b1}), 201).str(t, "id")
 	e.must(e.do("POST", "/v1/deals/"+deal3+"/stage", org, map[string]any{"stage": "contract", "value": 1000, "currency": "USD", "on": "2029-05-01"}), 200)
 	last := e.must(e.do("POST", "/v1/deals", org, map[string]any{"supplier_id": s1, "buyer_id": b2}), 201)
@@ -224,7 +227,7 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		"certified_supporting_industry_firms": {1, 1},
 		"matches":                             {2, 0},
 		"meetings_held":                       {2, 0},
-		"mous":                                {1, 0},
+		"mous":                                {1, 1},
 		"contracts":                           {2, 1},
 		// 100,000 USD x 25,000 + 5,000,000 JPY x 170; 1,000 USD x 24,000.
 		"contract_value_vnd": {2_500_000_000 + 850_000_000, 24_000_000},
@@ -260,7 +263,7 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		r.LocalSourcing[0].PreviousVND != 24_000_000 || r.LocalSourcing[1].ContractValueVND != 850_000_000 {
 		t.Errorf("local sourcing %+v", r.LocalSourcing)
 	}
-	if got := fmt.Sprint(r.Funnel); got != "[{matched 2 0} {held 2 0} {mou 1 0} {contract 2 1}]" {
+	if got := fmt.Sprint(r.Funnel); got != "[{matched 2 0} {held 2 0} {mou 1 1} {contract 2 1}]" {
 		t.Errorf("funnel %s", got)
 	}
 	if r.Rates[0].VNDPer["USD"] != 25000 || r.Rates[0].FromYear["JPY"] != 2030 || r.Rates[1].VNDPer["USD"] != 24000 ||

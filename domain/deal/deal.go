@@ -253,3 +253,25 @@ func (d *Deal) RecordMeeting(o Outcome, at time.Time) error {
 // math2 rounds a dollar amount to cents, as the meeting outcome carries
 // dollars as a float.
 func math2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// SignMoU records a memorandum of understanding signed outside a meeting
+// the organiser recorded (at the firms' offices, say), with its value when
+// known. Either firm of the deal or the organiser records it.
+func (d *Deal) SignMoU(by Actor, value *Money, on domain.Date, at time.Time) error {
+	if err := d.visible(by); err != nil {
+		return err
+	}
+	if value != nil && (!value.Currency.Valid() || value.Minor < 0 || value.Minor > MaxMinor) {
+		return &domain.ValidationError{Fields: []domain.FieldError{{Field: "value", Message: "must be a non-negative amount in a known currency"}}}
+	}
+	if on.IsZero() {
+		on = domain.Date{Time: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)}
+	}
+	var v *Money
+	if value != nil {
+		x := *value
+		v = &x
+	}
+	d.Record(d.Apply, MoUSigned{DealID: d.id, Value: v, On: on, At: at.UTC()})
+	return nil
+}

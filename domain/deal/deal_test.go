@@ -164,3 +164,28 @@ func TestParseMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestSignMoU(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		by    deal.Actor
+		value *deal.Money
+		want  []domain.Event
+		err   error
+	}{
+		{"the supplier, dated today", deal.AsFirm(sup), usd(100), []domain.Event{deal.MoUSigned{DealID: dealID, Value: usd(100), On: may4, At: at}}, nil},
+		{"another firm", deal.AsFirm(other), nil, nil, domain.ErrNotFound},
+		{"a negative value", deal.AsOrganiser(), usd(-1), nil, domain.ErrInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := given(opened)
+			err := d.SignMoU(tc.by, tc.value, domain.Date{}, at)
+			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+				t.Fatalf("err %v, want %v", err, tc.err)
+			}
+			if got := d.Changes(); !reflect.DeepEqual(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+				t.Fatalf("events\n got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
