@@ -347,5 +347,7 @@ func (s *Server) signMoU(c echo.Context) error {
 	by := dealActor(c)
 	return changePath(s, c, http.StatusOK, raw, uuid.Nil, dealStream, func() *deal.Deal { return &deal.Deal{} },
 		func(echo.Context, uuid.UUID) error { return nil },
-		func(_ context.Context, _ *eventstore.Tx, d *deal.Deal) error { return d.SignMoU(by, ch.Value, ch.On, s.now()) })
+		func(_ context.Context, _ *eventstore.Tx, d *deal.Deal) error {
+			return d.SignMoU(by, ch.Value, ch.On, s.now())
+		})
 }
