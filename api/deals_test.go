@@ -277,7 +277,7 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		!strings.Contains(html, "Hợp đồng") || !strings.Contains(html, "<svg") || strings.Contains(html, "http://") && !strings.Contains(html, `xmlns="http://www.w3.org/2000/svg"`) {
 		t.Errorf("HTML page: %s", page.header)
 	}
-	if !strings.Contains(html, "3.350.000.000") {
+	if !strings.Contains(html, "3.350.000.000") || !strings.Contains(html, "Tổng giá trị các hợp đồng") || !strings.Contains(html, "100,0%") {
 		t.Error("the HTML page does not show the contract value")
 	}
 	en := e.do("GET", "/v1/programme/report?year=2030&format=html", e.organiser, nil, "Accept-Language", "en-GB,en;q=0.9")

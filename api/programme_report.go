@@ -172,6 +172,26 @@ var programmeTexts = map[string]programmeText{
 	},
 }
 
+// methodsVI say in Vietnamese how each indicator is computed (the JSON
+// carries the English text of projections).
+var methodsVI = map[string]string{
+	"key_products_recognised": "Số lượt công nhận sản phẩm công nghiệp chủ lực có năm công nhận là năm báo cáo; nhóm ngành của doanh nghiệp " +
+		"là nhóm ngành của năng lực sản xuất đầu tiên còn hiệu lực (chưa phân loại nếu không có).",
+	"key_product_firms_recognised": "Số doanh nghiệp khác nhau có ít nhất một sản phẩm được công nhận trong năm.",
+	"key_product_firms_supported": "Tỷ lệ doanh nghiệp có sản phẩm được công nhận đến hết năm (mẫu số) có bản ghi hỗ trợ " +
+		"của thành phố trong năm (tử số).",
+	"supporting_industry_firms": "Số doanh nghiệp cung ứng trong danh bạ hiện tại (mọi doanh nghiệp cung ứng được tính là doanh nghiệp CNHT; " +
+		"danh bạ không lưu ngày đăng ký nên hai năm dùng cùng danh bạ).",
+	"certified_supporting_industry_firms": "Doanh nghiệp có năng lực sản xuất còn hiệu lực với chứng chỉ còn hạn ngày 31/12 của năm, " +
+		"theo tiêu chuẩn quốc tế (mọi tiêu chuẩn trừ TCVN, QCVN, VietGAP).",
+	"matches":       "Số cuộc gặp đã công bố tại các hội nghị, hội chợ bắt đầu trong năm (giờ Hà Nội).",
+	"meetings_held": "Trong số đó, các cuộc gặp được ban tổ chức ghi nhận là đã diễn ra.",
+	"mous":          "Số thương vụ có ít nhất một biên bản ghi nhớ ký trong năm.",
+	"contracts":     "Số thương vụ ở giai đoạn hợp đồng với ngày ký hợp đồng trong năm.",
+	"contract_value_vnd": "Tổng giá trị các hợp đồng đó quy đổi ra VNĐ theo bảng tỷ giá của năm do ban tổ chức nhập " +
+		"(thiếu tỷ giá thì dùng bảng gần nhất năm trước; không có thì không cộng). Nhóm ngành: của nhu cầu, nếu không thì của doanh nghiệp cung ứng. Quốc gia: của bên mua.",
+}
+
 // groupNames name the industry groups per language.
 var groupNames = map[string]map[string]string{
 	"vi": {"mechanical": "Cơ khí, chế tạo", "electrical_electronics": "Điện, điện tử", "it": "Công nghệ thông tin",
@@ -294,15 +314,16 @@ func targetsChart(r projections.ProgrammeReport, t programmeText, lang string) c
 // programmePage is what the template sees.
 type programmePage struct {
 	projections.ProgrammeReport
-	Lang   string
-	T      programmeText
-	Groups map[string]string
-	Charts []chart
+	Lang      string
+	T         programmeText
+	Groups    map[string]string
+	MethodsVI map[string]string
+	Charts    []chart
 }
 
 func programmeHTML(r projections.ProgrammeReport, lang string) ([]byte, error) {
 	t := programmeTexts[lang]
-	p := programmePage{ProgrammeReport: r, Lang: lang, T: t, Groups: groupNames[lang],
+	p := programmePage{ProgrammeReport: r, Lang: lang, T: t, Groups: groupNames[lang], MethodsVI: methodsVI,
 		Charts: []chart{targetsChart(r, t, lang), groupsChart(r, t, lang), programmeFunnel(r, t)}}
 	var buf bytes.Buffer
 	if err := programmeTemplate.Execute(&buf, p); err != nil {
@@ -360,7 +381,7 @@ const programmeTemplateText = `<!doctype html>
   <table>
     <thead><tr><th>{{$t.indicator}}</th><th>{{$t.value}} {{.Year}}</th><th>{{$t.target}}</th><th>{{$t.previous}} {{.PreviousYear}}</th><th>{{$t.method}}</th></tr></thead>
     <tbody>
-{{range .Indicators}}      <tr id="ind-{{.Code}}"><td>{{index $t .Code}}</td><td>{{figure .Value .Unit $lang}}{{if .Denominator}} ({{.Numerator}}/{{.Denominator}}){{end}}</td><td>{{with .Target}}{{figure . "count" $lang}}{{end}}</td><td>{{figure .Previous .Unit $lang}}</td><td class="method">{{.Method}}</td></tr>
+{{range .Indicators}}      <tr id="ind-{{.Code}}"><td>{{index $t .Code}}</td><td>{{figure .Value .Unit $lang}}{{if .Denominator}} ({{.Numerator}}/{{.Denominator}}){{end}}</td><td>{{$u := .Unit}}{{with .Target}}{{figure . $u $lang}}{{end}}</td><td>{{figure .Previous .Unit $lang}}</td><td class="method">{{if eq $lang "vi"}}{{index $.MethodsVI .Code}}{{else}}{{.Method}}{{end}}</td></tr>
 {{end}}    </tbody>
   </table>
 </section>
