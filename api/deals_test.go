@@ -299,3 +299,41 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		t.Errorf("indicator sheet %v %v", rows, err)
 	}
 }
+
+func TestDealBadInput(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	org := e.organiser
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"POST", "/v1/deals", `{"supplier_id": "nope", "buyer_id": 3}`, 400},
+		{"POST", "/v1/deals", `{}`, 400},
+		{"POST", "/v1/deals", ``, 400},
+		{"POST", "/v1/deals", `{"supplier_id": "0193a1f2-0000-7000-8000-000000000001", "buyer_id": "0193a1f2-0000-7000-8000-000000000002", "colour": 1}`, 400},
+		{"POST", "/v1/deals", `{"supplier_id": "0193a1f2-0000-7000-8000-000000000001", "buyer_id": "0193a1f2-0000-7000-8000-000000000002", "meeting_ids": ["0193a1f2-0000-7000-8000-000000000003"]}`, 400},
+		{"POST", "/v1/deals/0193a1f2-0000-7000-8000-000000000001/stage", `{"stage": "sample"}`, 404},
+		{"POST", "/v1/deals/not-a-uuid/stage", `{"stage": "sample"}`, 404},
+		{"POST", "/v1/deals/0193a1f2-0000-7000-8000-000000000001/stage", `{"stage": "sample", "value": "ten"}`, 400},
+		{"POST", "/v1/deals/0193a1f2-0000-7000-8000-000000000001/mou", `{"on": "soon"}`, 400},
+		{"GET", "/v1/deals/not-a-uuid", nil, 404},
+		{"GET", "/v1/deals?limit=0&stale=maybe&buyer_id=x", nil, 400},
+		{"PUT", "/v1/programme/rates/2030", `{"USD": "x"}`, 400},
+		{"PUT", "/v1/programme/rates/2030", `[]`, 400},
+		{"PUT", "/v1/programme/rates/2030", `{}`, 400},
+		{"PUT", "/v1/programme/rates/1800", `{"USD": 25000}`, 404},
+		{"GET", "/v1/programme/rates/abc", nil, 404},
+		{"POST", "/v1/suppliers/0193a1f2-0000-7000-8000-000000000001/support", `{"programme": "X", "year": 2030, "kind": "other", "amount_vnd": 1.5}`, 400},
+		{"GET", "/v1/programme/report?year=abc", nil, 400},
+		{"GET", "/v1/programme/report?year=2030", nil, 200},
+	} {
+		if r := e.do(tc.method, tc.path, org, tc.body); r.status != tc.status {
+			t.Errorf("%s %s %v: %d, want %d: %s", tc.method, tc.path, tc.body, r.status, tc.status, r.body)
+		}
+	}
+	if r := e.do("GET", "/v1/programme/rates/2030", org, nil); r.status != 200 || !strings.Contains(string(r.body), `"vnd_per":{}`) {
+		t.Errorf("rates of a year without a table: %d %s", r.status, r.body)
+	}
+}
