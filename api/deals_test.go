@@ -34,8 +34,8 @@ func meetAt(t *testing.T, e *env, clk *clock, start time.Time, name, sup, buy st
 	}
 	// The event report waits for the match lists, so the proposal sees them.
 	e.must(e.read(fmt.Sprintf("/v1/events/%s/report?after=%d", event, last), e.organiser), 200)
+	// Without a draft the schedule is published at once.
 	proposal := decode[struct{ Meetings []dealMeeting }](t, e.must(e.do("POST", "/v1/events/"+event+"/schedule", e.organiser, nil), 200))
-	e.must(e.do("POST", "/v1/events/"+event+"/schedule/publish", e.organiser, nil), 200)
 	i := slices.IndexFunc(proposal.Meetings, func(m dealMeeting) bool { return m.SupplierID == sup && m.BuyerID == buy })
 	if i < 0 {
 		t.Fatalf("%s: no meeting of the pair in %+v", name, proposal.Meetings)
