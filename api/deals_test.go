@@ -259,6 +259,9 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		r.BuyerCountries[0].Previous.ContractValueVND != 24_000_000 || r.BuyerCountries[1].Connections.ContractValueVND != 850_000_000 {
 		t.Errorf("countries %+v", r.BuyerCountries)
 	}
+	if len(r.Wards) != 1 || r.Wards[0].Ward != "Đông Anh" || r.Wards[0].Connections != (projections.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 2, ContractValueVND: 3_350_000_000}) {
+		t.Errorf("wards %+v", r.Wards)
+	}
 	if len(r.LocalSourcing) != 2 || r.LocalSourcing[0].BuyerName != "Canon Vietnam" || r.LocalSourcing[0].ContractValueVND != 2_500_000_000 ||
 		r.LocalSourcing[0].PreviousVND != 24_000_000 || r.LocalSourcing[1].ContractValueVND != 850_000_000 {
 		t.Errorf("local sourcing %+v", r.LocalSourcing)
@@ -291,7 +294,7 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"indicators", "industry_groups", "buyer_countries", "local_sourcing", "funnel", "rates"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"indicators", "industry_groups", "buyer_countries", "wards", "local_sourcing", "funnel", "rates"}) {
 		t.Errorf("sheets %v", got)
 	}
 	rows, err := f.GetRows("indicators")

@@ -97,6 +97,8 @@ var programmeTexts = map[string]programmeText{
 		"indicators":                          "Các chỉ tiêu",
 		"groups":                              "Theo nhóm ngành",
 		"countries":                           "Theo quốc gia của bên mua",
+		"wards":                               "Theo phường, xã của doanh nghiệp cung ứng",
+		"ward":                                "Phường, xã",
 		"sourcing":                            "Nội địa hóa: giá trị hợp đồng theo doanh nghiệp FDI",
 		"funnel":                              "Phễu kết nối",
 		"rates":                               "Tỷ giá đã dùng",
@@ -139,6 +141,8 @@ var programmeTexts = map[string]programmeText{
 		"indicators":                          "Indicators",
 		"groups":                              "By industry group",
 		"countries":                           "By buyer country",
+		"wards":                               "By the supplier's ward or commune",
+		"ward":                                "Ward or commune",
 		"sourcing":                            "Local sourcing: contract value per FDI buyer",
 		"funnel":                              "Connection funnel",
 		"rates":                               "Exchange rates used",
@@ -189,7 +193,7 @@ var methodsVI = map[string]string{
 	"mous":          "Số thương vụ có ít nhất một biên bản ghi nhớ ký trong năm.",
 	"contracts":     "Số thương vụ ở giai đoạn hợp đồng với ngày ký hợp đồng trong năm.",
 	"contract_value_vnd": "Tổng giá trị các hợp đồng đó quy đổi ra VNĐ theo bảng tỷ giá của năm do ban tổ chức nhập " +
-		"(thiếu tỷ giá thì dùng bảng gần nhất năm trước; không có thì không cộng). Nhóm ngành: của nhu cầu, nếu không thì của doanh nghiệp cung ứng. Quốc gia: của bên mua.",
+		"(thiếu tỷ giá thì dùng bảng gần nhất năm trước; không có thì không cộng). Nhóm ngành: của nhu cầu, nếu không thì của doanh nghiệp cung ứng. Quốc gia: của bên mua. Phường, xã: của doanh nghiệp cung ứng.",
 }
 
 // groupNames name the industry groups per language.
@@ -414,6 +418,16 @@ const programmeTemplateText = `<!doctype html>
     <thead><tr><th>{{$t.country}}</th><th>{{$t.matched}}</th><th>{{$t.held}}</th><th>{{$t.mou}}</th><th>{{$t.contract}}</th><th>{{$t.contract_value_vnd}}</th><th>{{$t.previous}}: {{$t.contract_value_vnd}}</th></tr></thead>
     <tbody>
 {{range .BuyerCountries}}      <tr><td>{{.Country}}</td><td>{{.Connections.Matches}}</td><td>{{.Connections.MeetingsHeld}}</td><td>{{.Connections.MoUs}}</td><td>{{.Connections.Contracts}}</td><td>{{vnd .Connections.ContractValueVND $lang}}</td><td>{{vnd .Previous.ContractValueVND $lang}}</td></tr>
+{{end}}    </tbody>
+  </table>
+</section>
+
+<section id="wards">
+  <h2>{{$t.wards}}</h2>
+  <table>
+    <thead><tr><th>{{$t.ward}}</th><th>{{$t.matched}}</th><th>{{$t.held}}</th><th>{{$t.mou}}</th><th>{{$t.contract}}</th><th>{{$t.contract_value_vnd}}</th><th>{{$t.previous}}: {{$t.contract_value_vnd}}</th></tr></thead>
+    <tbody>
+{{range .Wards}}      <tr><td>{{.Ward}}</td><td>{{.Connections.Matches}}</td><td>{{.Connections.MeetingsHeld}}</td><td>{{.Connections.MoUs}}</td><td>{{.Connections.Contracts}}</td><td>{{vnd .Connections.ContractValueVND $lang}}</td><td>{{vnd .Previous.ContractValueVND $lang}}</td></tr>
 {{end}}    </tbody>
   </table>
 </section>

@@ -28,6 +28,7 @@ func programmeXLSX(r projections.ProgrammeReport, lang string) ([]byte, error) {
 		{"industry_groups", []any{"industry_group", t["group"], t["key_products"], t["key_product_firms"], t["matched"], t["held"], t["mou"], t["contract"], t["contract_value_vnd"],
 			t["previous"] + ": " + t["key_products"], t["previous"] + ": " + t["contract_value_vnd"]}, nil},
 		{"buyer_countries", []any{t["country"], t["matched"], t["held"], t["mou"], t["contract"], t["contract_value_vnd"], t["previous"] + ": " + t["contract_value_vnd"]}, nil},
+		{"wards", []any{t["ward"], t["matched"], t["held"], t["mou"], t["contract"], t["contract_value_vnd"], t["previous"] + ": " + t["contract_value_vnd"]}, nil},
 		{"local_sourcing", []any{"buyer_id", t["buyer"], t["country"], t["contract"], t["contract_value_vnd"], t["previous"]}, nil},
 		{"funnel", []any{"stage", fmt.Sprint(r.Year), fmt.Sprint(r.PreviousYear)}, nil},
 		{"rates", []any{t["year"], t["currency"], t["rate"], t["from_year"]}, nil},
@@ -48,16 +49,20 @@ func programmeXLSX(r projections.ProgrammeReport, lang string) ([]byte, error) {
 		c := x.Connections
 		sheets[2].rows = append(sheets[2].rows, []any{x.Country, c.Matches, c.MeetingsHeld, c.MoUs, c.Contracts, c.ContractValueVND, x.Previous.ContractValueVND})
 	}
+	for _, x := range r.Wards {
+		c := x.Connections
+		sheets[3].rows = append(sheets[3].rows, []any{cell(x.Ward), c.Matches, c.MeetingsHeld, c.MoUs, c.Contracts, c.ContractValueVND, x.Previous.ContractValueVND})
+	}
 	for _, x := range r.LocalSourcing {
-		sheets[3].rows = append(sheets[3].rows, []any{x.BuyerID.String(), cell(x.BuyerName), x.Country, x.Contracts, x.ContractValueVND, x.PreviousVND})
+		sheets[4].rows = append(sheets[4].rows, []any{x.BuyerID.String(), cell(x.BuyerName), x.Country, x.Contracts, x.ContractValueVND, x.PreviousVND})
 	}
 	for _, x := range r.Funnel {
-		sheets[4].rows = append(sheets[4].rows, []any{x.Stage, x.Count, x.Previous})
+		sheets[5].rows = append(sheets[5].rows, []any{x.Stage, x.Count, x.Previous})
 	}
 	for _, ru := range r.Rates {
 		for _, cur := range append([]string{"VND"}, "USD", "JPY", "KRW", "CNY", "EUR") {
 			if v, ok := ru.VNDPer[cur]; ok {
-				sheets[5].rows = append(sheets[5].rows, []any{ru.Year, cur, v, ru.FromYear[cur]})
+				sheets[6].rows = append(sheets[6].rows, []any{ru.Year, cur, v, ru.FromYear[cur]})
 			}
 		}
 	}

@@ -38,6 +38,7 @@ type ProgrammeReport struct {
 	Indicators     []Indicator      `json:"indicators"`
 	IndustryGroups []GroupFigures   `json:"industry_groups"`
 	BuyerCountries []CountryFigures `json:"buyer_countries"`
+	Wards          []WardFigures    `json:"wards"`
 	LocalSourcing  []BuyerSourcing  `json:"local_sourcing"`
 	Funnel         []FunnelStep     `json:"funnel"`
 	Rates          []RatesUsed      `json:"rates"`
@@ -95,6 +96,14 @@ type CountryFigures struct {
 	Previous    Connections `json:"previous"`
 }
 
+// WardFigures are the connections of the suppliers of one ward or commune
+// (the supplier's district field, which holds the ward since July 2025).
+type WardFigures struct {
+	Ward        string      `json:"ward"`
+	Connections Connections `json:"connections"`
+	Previous    Connections `json:"previous"`
+}
+
 // BuyerSourcing is the local sourcing an FDI buyer committed to in the
 // year: its contracts with Hanoi suppliers and their value.
 type BuyerSourcing struct {
@@ -144,7 +153,7 @@ var indicatorMethods = map[string]string{
 		"POST /v1/deals/{id}/stage).",
 	"contract_value_vnd": "Sum of those contracts' values converted to dong with the organiser's rate table of the year " +
 		"(PUT /v1/programme/rates/{year}; a currency missing there uses the latest earlier year's rate, and is left out if none). " +
-		"Industry group: the demand's, else the supplier's. Country: the buyer's.",
+		"Industry group: the demand's, else the supplier's. Country: the buyer's. Ward: the supplier's.",
 }
 
 // ProgrammeReportOf computes the report of year from the directory, board,
@@ -188,6 +197,7 @@ func ProgrammeReportOf(ctx context.Context, db Querier, year int, now time.Time)
 	}
 	r.IndustryGroups = groupFigures(cur, prev)
 	r.BuyerCountries = countryFigures(cur, prev)
+	r.Wards = wardFigures(cur, prev)
 	r.LocalSourcing = sourcing(cur, prev)
 	r.Funnel = []FunnelStep{{"matched", cur.total.Matches, prev.total.Matches}, {"held", cur.total.MeetingsHeld, prev.total.MeetingsHeld},
 		{"mou", cur.total.MoUs, prev.total.MoUs}, {"contract", cur.total.Contracts, prev.total.Contracts}}
@@ -212,17 +222,31 @@ func groupFigures(cur, prev yearFigures) []GroupFigures {
 	return out
 }
 
-func countryFigures(cur, prev yearFigures) []CountryFigures {
+// unionKeys lists the keys of a and b, sorted.
+func unionKeys(a, b map[string]Connections) []string {
 	var keys []string
-	for k := range cur.byCountry {
+	for k := range a {
 		keys = append(keys, k)
 	}
-	for k := range prev.byCountry {
-		if _, ok := cur.byCountry[k]; !ok {
+	for k := range b {
+		if _, ok := a[k]; !ok {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
+	return keys
+}
+
+func wardFigures(cur, prev yearFigures) []WardFigures {
+	out := []WardFigures{}
+	for _, k := range unionKeys(cur.byWard, prev.byWard) {
+		out = append(out, WardFigures{Ward: k, Connections: cur.byWard[k], Previous: prev.byWard[k]})
+	}
+	return out
+}
+
+func countryFigures(cur, prev yearFigures) []CountryFigures {
+	keys := unionKeys(cur.byCountry, prev.byCountry)
 	out := []CountryFigures{}
 	for _, k := range keys {
 		out = append(out, CountryFigures{Country: k, Connections: cur.byCountry[k], Previous: prev.byCountry[k]})
@@ -264,17 +288,18 @@ type yearFigures struct {
 	total                     Connections
 	byGroup                   map[string]Connections
 	byCountry                 map[string]Connections
+	byWard                    map[string]Connections
 	buyers                    map[uuid.UUID]*BuyerSourcing
 	rates                     RatesUsed
 }
 
 // supplierGroup is a CTE naming every supplier's group.
 const supplierGroup = `sg AS (SELECT s.id, coalesce((SELECT c.industry_group FROM directory_capabilities c
-  WHERE c.supplier_id = s.id ORDER BY c.declared_version LIMIT 1), '` + Unclassified + `') AS grp FROM directory_suppliers s)`
+  WHERE c.supplier_id = s.id ORDER BY c.declared_version LIMIT 1), '` + Unclassified + `') AS grp, s.district FROM directory_suppliers s)`
 
 func figuresOf(ctx context.Context, db Querier, year int) (yearFigures, error) {
 	f := yearFigures{groupProducts: map[string]int{}, groupFirms: map[string]int{}, byGroup: map[string]Connections{},
-		byCountry: map[string]Connections{}, buyers: map[uuid.UUID]*BuyerSourcing{}}
+		byCountry: map[string]Connections{}, byWard: map[string]Connections{}, buyers: map[uuid.UUID]*BuyerSourcing{}}
 	rows, err := db.Query(ctx, `WITH `+supplierGroup+`
 SELECT coalesce(sg.grp, '`+Unclassified+`'), count(*), count(DISTINCT k.supplier_id)
 FROM directory_key_products k LEFT JOIN sg ON sg.id = k.supplier_id WHERE k.recognized_year = $1 GROUP BY 1`, year)
@@ -318,34 +343,35 @@ FROM directory_key_products k LEFT JOIN sg ON sg.id = k.supplier_id WHERE k.reco
 	return f, f.deals(ctx, db, year)
 }
 
-func (f *yearFigures) bump(group, country string, c Connections) {
-	g, k := f.byGroup[group], f.byCountry[country]
+func (f *yearFigures) bump(group, country, ward string, c Connections) {
+	g, k, w := f.byGroup[group], f.byCountry[country], f.byWard[ward]
 	g.add(c)
 	k.add(c)
-	f.byGroup[group], f.byCountry[country] = g, k
+	w.add(c)
+	f.byGroup[group], f.byCountry[country], f.byWard[ward] = g, k, w
 	f.total.add(c)
 }
 
 func (f *yearFigures) meetings(ctx context.Context, db Querier, year int) error {
 	rows, err := db.Query(ctx, `WITH `+supplierGroup+`
-SELECT coalesce(d.industry_group, sg.grp, '`+Unclassified+`'), coalesce(b.country, ''), count(*),
+SELECT coalesce(d.industry_group, sg.grp, '`+Unclassified+`'), coalesce(b.country, ''), coalesce(sg.district, ''), count(*),
   count(*) FILTER (WHERE m.outcome_status = 'held')
 FROM conference_meetings m JOIN conference_events e ON e.id = m.event_id
 LEFT JOIN board_demands d ON d.id = m.demand_id LEFT JOIN sg ON sg.id = m.supplier_id
 LEFT JOIN board_buyers b ON b.id = m.buyer_id
 WHERE m.state = 'published' AND extract(year FROM e.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = $1
-GROUP BY 1, 2`, year)
+GROUP BY 1, 2, 3`, year)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var g, country string
+		var g, country, ward string
 		var c Connections
-		if err := rows.Scan(&g, &country, &c.Matches, &c.MeetingsHeld); err != nil {
+		if err := rows.Scan(&g, &country, &ward, &c.Matches, &c.MeetingsHeld); err != nil {
 			return err
 		}
-		f.bump(g, country, c)
+		f.bump(g, country, ward, c)
 	}
 	return rows.Err()
 }
@@ -391,7 +417,8 @@ func (f *yearFigures) vnd(minor int64, currency string) (int64, bool) {
 }
 
 // dealKeys names a deal's group and buyer.
-const dealKeys = `coalesce(d.industry_group, sg.grp, '` + Unclassified + `'), dl.buyer_id, coalesce(b.name, ''), coalesce(b.country, '')
+const dealKeys = `coalesce(d.industry_group, sg.grp, '` + Unclassified + `'), dl.buyer_id, coalesce(b.name, ''), coalesce(b.country, ''),
+  coalesce(sg.district, '')
 FROM deals dl LEFT JOIN board_demands d ON d.id = dl.demand_id LEFT JOIN sg ON sg.id = dl.supplier_id
 LEFT JOIN board_buyers b ON b.id = dl.buyer_id`
 
@@ -408,18 +435,18 @@ WHERE dl.stage = 'contract' AND extract(year FROM dl.contract_on) = $1`, year)
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			kind, g, name, country string
-			buyerID                uuid.UUID
-			minor                  *int64
-			currency               *string
+			kind, g, name, country, ward string
+			buyerID                      uuid.UUID
+			minor                        *int64
+			currency                     *string
 		)
-		if err := rows.Scan(&kind, &minor, &currency, &g, &buyerID, &name, &country); err != nil {
+		if err := rows.Scan(&kind, &minor, &currency, &g, &buyerID, &name, &country, &ward); err != nil {
 			return err
 		}
 		var c Connections
 		if kind == "mou" {
 			c.MoUs = 1
-			f.bump(g, country, c)
+			f.bump(g, country, ward, c)
 			continue
 		}
 		c.Contracts = 1
@@ -430,7 +457,7 @@ WHERE dl.stage = 'contract' AND extract(year FROM dl.contract_on) = $1`, year)
 			}
 			c.ContractValueVND = v
 		}
-		f.bump(g, country, c)
+		f.bump(g, country, ward, c)
 		b := f.buyers[buyerID]
 		if b == nil {
 			b = &BuyerSourcing{BuyerID: buyerID, BuyerName: name, Country: country}
