@@ -126,9 +126,13 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	ev2, m2 := meetAt(t, e, clk, second, "Hội chợ sản phẩm công nghiệp chủ lực 12/2030", s1, b1, s1, b1)
 	out = e.must(e.do("POST", "/v1/events/"+ev2+"/meetings/"+m2+"/outcome", org,
 		map[string]any{"status": "held", "result": "contract", "value_usd": 100000}), 200)
-	d := decode[projections.Deal](t, e.must(e.read(fmt.Sprintf("/v1/deals/%s?after=%d", deal1, out.num(t, "position")), b1tok), 200))
-	if d.Stage != "contract" || d.Contract == nil || d.Contract.On.String() != "2030-12-15" || d.Contract.Value == nil ||
-		d.Contract.Value.Minor != 10000000 || d.Contract.Value.Currency != "USD" || len(d.MeetingIDs) != 2 {
+	got := e.must(e.read(fmt.Sprintf("/v1/deals/%s?after=%d", deal1, out.num(t, "position")), b1tok), 200)
+	if !strings.Contains(string(got.body), `"contract":{"on":"2030-12-15","value":100000,"value_minor":10000000,"currency":"USD"}`) {
+		t.Errorf("the deal's contract as JSON: %s", got.body)
+	}
+	d := decode[projections.Deal](t, got)
+	if d.Stage != "contract" || d.Contract == nil || d.Contract.On.String() != "2030-12-15" || d.Contract.Amount == nil ||
+		d.Contract.Minor != 10000000 || d.Contract.Currency != "USD" || d.Contract.Value != 100000 || len(d.MeetingIDs) != 2 {
 		t.Fatalf("after the second fair: %+v", d)
 	}
 	kinds := []string{}

@@ -18,8 +18,9 @@ import (
 // it is on the organiser's list of deals to chase.
 const StaleAfter = 30 * 24 * time.Hour
 
-// Amount is money as the API shows it: the value in the currency's main
-// unit, and the integer of minor units it is stored as.
+// Amount is money as the API shows it, flattened into the object that has
+// it (as the stage command takes it): the value in the currency's main unit,
+// the integer of minor units it is stored as, and the currency.
 type Amount struct {
 	Value    float64 `json:"value"`
 	Minor    int64   `json:"value_minor"`
@@ -37,36 +38,36 @@ func amount(minor *int64, currency *string) *Amount {
 // Deal is a deal as GET /v1/deals answers it. History is filled by GetDeal
 // only.
 type Deal struct {
-	ID           uuid.UUID    `json:"id"`
-	SupplierID   uuid.UUID    `json:"supplier_id"`
-	SupplierName string       `json:"supplier_name"`
-	BuyerID      uuid.UUID    `json:"buyer_id"`
-	BuyerName    string       `json:"buyer_name"`
-	DemandID     *uuid.UUID   `json:"demand_id"`
-	Stage        deal.Stage   `json:"stage"`
-	Value        *Amount      `json:"value"`
-	Contract     *Contract    `json:"contract"`
-	MoUs         int          `json:"mous"`
-	MeetingIDs   []uuid.UUID  `json:"meeting_ids"`
-	OpenedAt     time.Time    `json:"opened_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
-	Stale        bool         `json:"stale"`
-	Version      int64        `json:"version"`
-	History      []DealChange `json:"history,omitempty"`
+	ID           uuid.UUID  `json:"id"`
+	SupplierID   uuid.UUID  `json:"supplier_id"`
+	SupplierName string     `json:"supplier_name"`
+	BuyerID      uuid.UUID  `json:"buyer_id"`
+	BuyerName    string     `json:"buyer_name"`
+	DemandID     *uuid.UUID `json:"demand_id"`
+	Stage        deal.Stage `json:"stage"`
+	*Amount
+	Contract   *Contract    `json:"contract"`
+	MoUs       int          `json:"mous"`
+	MeetingIDs []uuid.UUID  `json:"meeting_ids"`
+	OpenedAt   time.Time    `json:"opened_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+	Stale      bool         `json:"stale"`
+	Version    int64        `json:"version"`
+	History    []DealChange `json:"history,omitempty"`
 }
 
 // Contract is the contract of a deal at the contract stage.
 type Contract struct {
-	On    domain.Date `json:"on"`
-	Value *Amount     `json:"value"`
+	On domain.Date `json:"on"`
+	*Amount
 }
 
 // DealChange is one entry of a deal's history.
 type DealChange struct {
-	Version   int64        `json:"version"`
-	Kind      string       `json:"kind"` // opened, stage, meeting, mou
-	Stage     string       `json:"stage,omitempty"`
-	Value     *Amount      `json:"value,omitempty"`
+	Version int64  `json:"version"`
+	Kind    string `json:"kind"` // opened, stage, meeting, mou
+	Stage   string `json:"stage,omitempty"`
+	*Amount
 	On        *domain.Date `json:"on,omitempty"`
 	Note      string       `json:"note,omitempty"`
 	EventID   *uuid.UUID   `json:"event_id,omitempty"`
@@ -116,9 +117,9 @@ func scanDeal(row pgx.Row, now time.Time) (Deal, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Value, d.MoUs, d.MeetingIDs = amount(minor, cur), int(mous), nonNil(d.MeetingIDs)
+	d.Amount, d.MoUs, d.MeetingIDs = amount(minor, cur), int(mous), nonNil(d.MeetingIDs)
 	if contractOn != nil {
-		d.Contract = &Contract{On: domain.Date{Time: *contractOn}, Value: amount(cMinor, cCur)}
+		d.Contract = &Contract{On: domain.Date{Time: *contractOn}, Amount: amount(cMinor, cCur)}
 	}
 	d.Stale = d.Stage != deal.Contract && d.Stage != deal.Lost && d.UpdatedAt.Before(now.Add(-StaleAfter))
 	return d, nil
@@ -200,25 +201,13 @@ FROM deal_history WHERE deal_id = $1 ORDER BY version`, id)
 			&c.Result, &c.By, &c.At); err != nil {
 			return Deal{}, fmt.Errorf("projections: deal history: %w", err)
 		}
-		c.Value = amount(minor, cur)
+		c.Amount = amount(minor, cur)
 		if on != nil {
 			c.On = &domain.Date{Time: *on}
 		}
 		d.History = append(d.History, c)
 	}
 	return d, rows.Err()
-}
-
-// DealOf returns the id of the deal that links a supplier, a buyer and a
-// demand, if the read model has it.
-func DealOf(ctx context.Context, db Querier, p deal.Parties) (uuid.UUID, bool, error) {
-	var id uuid.UUID
-	err := db.QueryRow(ctx, `SELECT id FROM deals WHERE supplier_id = $1 AND buyer_id = $2
-  AND demand_id IS NOT DISTINCT FROM $3`, p.SupplierID, p.BuyerID, nullID(p.DemandID)).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, false, nil
-	}
-	return id, err == nil, err
 }
 
 // Rates returns the organiser's rate table of year (dong per unit), empty

@@ -95,7 +95,7 @@ func TestDealReadModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Stage != deal.Lost || got.Contract != nil || got.Value == nil || got.Value.Value != 12.5 || got.Stale ||
+	if got.Stage != deal.Lost || got.Contract != nil || got.Amount == nil || got.Value != 12.5 || got.Currency != "EUR" || got.Stale ||
 		len(got.History) != 3 || got.History[2].Note != "giá cao" || got.Version != 3 || !got.UpdatedAt.Equal(at.Add(48*time.Hour)) {
 		t.Fatalf("deal %+v", got)
 	}

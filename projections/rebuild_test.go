@@ -183,7 +183,7 @@ func TestLiveProjectionEqualsRebuild(t *testing.T) {
 		`SELECT (SELECT count(*) FROM directory_suppliers), (SELECT count(*) FROM board_demands)`).Scan(&suppliers, &demands); err != nil {
 		t.Fatal(err)
 	}
-	if suppliers != len(w.suppliers) || suppliers == 0 || demands == 0 {
+	if suppliers != len(w.suppliers) || suppliers == 0 || demands == 0 || len(w.deals) == 0 {
 		t.Errorf("%d suppliers (want %d), %d demands", suppliers, len(w.suppliers), demands)
 	}
 	// The live projection carries on after a rebuild.
