@@ -225,7 +225,7 @@ func (d *Deal) RecordMeeting(o Outcome, at time.Time) error {
 	var value *Money
 	if o.ValueUSD != nil {
 		var p domain.Problems
-		m := ParseMoney(&p, "value_usd", "currency", math2(*o.ValueUSD), string(USD))
+		m := ParseMoney(&p, "value_usd", "currency", cents(*o.ValueUSD), string(USD))
 		if err := p.Err(); err != nil {
 			return err
 		}
@@ -250,9 +250,9 @@ func (d *Deal) RecordMeeting(o Outcome, at time.Time) error {
 	return nil
 }
 
-// math2 rounds a dollar amount to cents, as the meeting outcome carries
+// cents rounds a dollar amount to cents, as the meeting outcome carries
 // dollars as a float.
-func math2(v float64) float64 { return math.Round(v*100) / 100 }
+func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
 // SignMoU records a memorandum of understanding signed outside a meeting
 // the organiser recorded (at the firms' offices, say), with its value when
