@@ -686,8 +686,11 @@ func (s *Server) recordOutcome(c echo.Context) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	return s.changeConference(c, http.StatusOK, raw, mid, func(_ context.Context, _ *eventstore.Tx, conf *conference.Conference) error {
-		return conf.RecordOutcome(mid, o, s.now())
+	return s.changeConference(c, http.StatusOK, raw, mid, func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error {
+		if err := conf.RecordOutcome(mid, o, s.now()); err != nil {
+			return err
+		}
+		return s.recordDealOutcome(ctx, tx, conf, mid)
 	})
 }
 

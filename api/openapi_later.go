@@ -8,7 +8,7 @@ import (
 
 // laterOperations documents the match and conference routes.
 func (s *Server) laterOperations() []operation {
-	return append(append(conferenceOperations(), accountOperations()...), []operation{
+	return append(append(append(conferenceOperations(), accountOperations()...), dealOperations()...), []operation{
 		{method: "GET", path: "/v1/demands/{did}/matches", summary: "A demand's ranked, explained match list, best first (organiser or the demand's buyer)",
 			response: projections.DemandMatchList{}, query: []string{"limit"}, errors: []int{http.StatusNotFound}},
 		{method: "GET", path: "/v1/suppliers/{id}/matches", summary: "The open demands a supplier can serve, best first (organiser or the supplier)",

@@ -17,7 +17,7 @@ import (
 
 // readModelPrefixes name the tables of every read model; a new read model's
 // tables must start with one of them to be compared here.
-var readModelPrefixes = []string{"directory", "board", "match", "conference"}
+var readModelPrefixes = []string{"directory", "board", "match", "conference", "deals", "deal", "programme"}
 
 // randomWorld is what a random command sequence has created so far.
 type randomWorld struct {

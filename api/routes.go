@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	s.conferenceRoutes(auth)
 	auth.GET("/events/:id/history", s.eventHistory)
 	auth.POST("/imports", s.postImport)
+	s.dealRoutes(auth)
 }
 
 // after implements ?after=P: wait until the named read models have applied

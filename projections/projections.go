@@ -10,7 +10,10 @@ import (
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/invitation"
+	"github.com/keylink/keylink/domain/deal"
+	"github.com/keylink/keylink/domain/rates"
 	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
 )
 
@@ -22,6 +25,9 @@ func Events() []domain.Event {
 	all = append(all, account.Events()...)
 	all = append(all, invitation.Events()...)
 	all = append(all, conference.Events()...)
+	all = append(all, deal.Events()...)
+	all = append(all, support.Events()...)
+	all = append(all, rates.Events()...)
 	return all
 }
 
@@ -37,5 +43,5 @@ func Registry() (*eventstore.Registry, error) {
 
 // All returns every live projection.
 func All() []eventstore.Projection {
-	return []eventstore.Projection{&Directory{}, &DirectorySearch{}, &Board{}, &Conferences{}, &Matches{}}
+	return []eventstore.Projection{&Directory{}, &DirectorySearch{}, &Board{}, &Conferences{}, &Matches{}, &Programme{}}
 }

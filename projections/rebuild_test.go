@@ -20,7 +20,7 @@ import (
 
 var readModelTables = []string{"directory_suppliers", "directory_capabilities", "directory_key_products",
 	"directory_search", "directory_search_capabilities",
-	"board_buyers", "board_demands"}
+	"board_buyers", "board_demands", "deals", "deal_history", "programme_support", "programme_rates"}
 
 // world remembers what exists so that random commands are mostly valid.
 type world struct {
@@ -29,6 +29,7 @@ type world struct {
 	capabilities map[uuid.UUID][]uuid.UUID // active, by supplier
 	buyers       []uuid.UUID
 	demands      map[uuid.UUID][]uuid.UUID // open, by buyer
+	deals        []uuid.UUID
 }
 
 var (
@@ -67,6 +68,9 @@ func (w *world) demand() buyer.Demand {
 
 // step runs one random command.
 func (w *world) step(t *testing.T, e *env, n int) {
+	if w.rng.IntN(5) == 0 && w.programme(t, e, n) {
+		return
+	}
 	pick := func(ids []uuid.UUID) uuid.UUID { return ids[w.rng.IntN(len(ids))] }
 	switch k := w.rng.IntN(10); {
 	case k == 0 || len(w.suppliers) == 0:
@@ -179,7 +183,7 @@ func TestLiveProjectionEqualsRebuild(t *testing.T) {
 		`SELECT (SELECT count(*) FROM directory_suppliers), (SELECT count(*) FROM board_demands)`).Scan(&suppliers, &demands); err != nil {
 		t.Fatal(err)
 	}
-	if suppliers != len(w.suppliers) || suppliers == 0 || demands == 0 {
+	if suppliers != len(w.suppliers) || suppliers == 0 || demands == 0 || len(w.deals) == 0 {
 		t.Errorf("%d suppliers (want %d), %d demands", suppliers, len(w.suppliers), demands)
 	}
 	// The live projection carries on after a rebuild.

@@ -88,6 +88,9 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := l.load(ctx, plan); err != nil {
 		return err
 	}
+	if err := l.loadProgramme(ctx, plan, sys.pool, time.Now()); err != nil {
+		return err
+	}
 	fmt.Fprintln(stderr, l.summary(time.Since(start)))
 	return nil
 }
