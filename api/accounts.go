@@ -149,24 +149,33 @@ func (s *Server) login(c echo.Context) error {
 	if _, err := bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	acc, err := s.accountByEmail(ctx, account.NormalizeEmail(req.Email))
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+	p, token, err := s.startSession(c.Request().Context(), req.Email, req.Password)
+	if err != nil {
 		return err
 	}
-	if acc == nil {
-		checkPassword(dummyHash, req.Password)
-		return errBadCredentials
+	return c.JSON(http.StatusCreated, sessionAnswer{Token: token, Role: p.Role, OrganisationID: p.OrganisationID})
+}
+
+// startSession checks an e-mail and password and issues a session token:
+// the one path of POST /v1/sessions and the web console's sign-in.
+func (s *Server) startSession(ctx context.Context, email, password string) (Principal, string, error) {
+	acc, err := s.accountByEmail(ctx, account.NormalizeEmail(email))
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return Principal{}, "", err
 	}
-	if !checkPassword(acc.PasswordHash(), req.Password) {
-		return errBadCredentials
+	if acc == nil {
+		checkPassword(dummyHash, password)
+		return Principal{}, "", errBadCredentials
+	}
+	if !checkPassword(acc.PasswordHash(), password) {
+		return Principal{}, "", errBadCredentials
 	}
 	p := Principal{Role: string(acc.Role()), OrganisationID: acc.OrganisationID(), AccountID: acc.ID()}
 	token, err := IssueToken(ctx, poolExec{s}, p, TokenTTL)
 	if err != nil {
-		return unavailable(err)
+		return Principal{}, "", unavailable(err)
 	}
-	return c.JSON(http.StatusCreated, sessionAnswer{Token: token, Role: p.Role, OrganisationID: p.OrganisationID})
+	return p, token, nil
 }
 
 func (s *Server) accountByEmail(ctx context.Context, email string) (*account.Account, error) {
