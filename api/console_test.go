@@ -170,7 +170,7 @@ func TestConsoleSignInAndOut(t *testing.T) {
 	}
 
 	b.post("/console/signout", url.Values{}).must(200, "Đăng nhập")
-	b.get("/console/suppliers/" + sup).must(200, "Đăng nhập") // redirected to sign in
+	b.get("/console/suppliers/"+sup).must(200, "Đăng nhập") // redirected to sign in
 
 	// An organiser signs in with a token from keylink token issue.
 	o := newBrowser(t, e.url)
@@ -211,7 +211,7 @@ func TestConsoleRoles(t *testing.T) {
 	buy, buyerEmail := e.firmUser("buyer", buyerBody("Canon Việt Nam"))
 
 	anon := newBrowser(t, e.url)
-	anon.get("/console/suppliers/" + sup).must(200, "Đăng nhập")
+	anon.get("/console/suppliers/"+sup).must(200, "Đăng nhập")
 
 	b := newBrowser(t, e.url)
 	b.signIn(email, "correct horse battery").must(200, "Điện tử Hòa Lạc")
