@@ -24,7 +24,7 @@ func newChrome(t *testing.T) (context.Context, func() []string) {
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("lang", "vi-VN"), chromedp.Flag("accept-lang", "vi-VN,vi"),
 		chromedp.Env("HOME="+t.TempDir()))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	var (
 		mu   sync.Mutex
@@ -38,6 +38,11 @@ func newChrome(t *testing.T) (context.Context, func() []string) {
 		}
 	}))
 	t.Cleanup(func() { bcancel(); acancel(); cancel() })
+	// The first run starts the browser, which lives as long as the context
+	// that run gets: start it here, on the test's context, not on a step's.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
 	return bctx, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
@@ -62,10 +67,14 @@ func TestConsoleJourneyInBrowser(t *testing.T) {
 	_, email := e.firmUser("supplier", supplierBody("Công ty Cơ khí Rạng Đông"))
 
 	ctx, requests := newChrome(t)
+	// Each step has a minute; a failed one reports the page it stopped on.
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := chromedp.Do(sctx, steps...); err != nil {
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+			t.Fatalf("%s: %v; the page:\n%.2000s", what, err, page)
 		}
 	}
 	value := func(what string, a chromedp.Action[string]) string {

@@ -109,6 +109,8 @@ func (c *Console) fail(req *request, err error) {
 		c.status(req, http.StatusNotFound, "notfound")
 	case errors.Is(err, domain.ErrForbidden):
 		c.status(req, http.StatusForbidden, "forbidden")
+	case errors.Is(err, domain.ErrConflict):
+		c.status(req, http.StatusConflict, "conflict")
 	case errors.Is(err, eventstore.ErrUnavailable), errors.Is(err, eventstore.ErrNotCaughtUp):
 		req.w.Header().Set("Retry-After", "1")
 		c.status(req, http.StatusServiceUnavailable, "unavailable")
@@ -150,15 +152,20 @@ func organiser(req *request) error {
 	return nil
 }
 
+// afterWait bounds how long a page waits for its read models. It is longer
+// than the API's 5 s: a person who just saved a form would rather wait a
+// little more than see a page without what they saved.
+const afterWait = 20 * time.Second
+
 // waitAfter honours ?after=P, the position a form's command answered with,
-// so that a page shown after a write includes it. A read model that is
-// late after 5 s leaves the page as it stands.
+// so that a page shown after a write includes it. A read model still late
+// after afterWait leaves the page as it stands.
 func (c *Console) waitAfter(req *request, names ...string) {
 	pos, err := strconv.ParseInt(req.r.URL.Query().Get("after"), 10, 64)
 	if err != nil || pos <= 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(req.r.Context(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(req.r.Context(), afterWait)
 	defer cancel()
 	if err := c.cfg.Backend.WaitFor(ctx, names, pos); err != nil {
 		c.cfg.Logger.Warn("console: read model late", "after", pos, "err", err)
@@ -191,7 +198,7 @@ func catchUp[T any](c *Console, req *request, names []string, get func() (T, err
 	if !errors.Is(err, domain.ErrNotFound) {
 		return v, err
 	}
-	ctx, cancel := context.WithTimeout(req.r.Context(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(req.r.Context(), afterWait)
 	defer cancel()
 	if werr := c.cfg.Backend.WaitFor(ctx, names, 0); werr != nil {
 		return v, err
@@ -321,6 +328,7 @@ func (c *Console) directory(req *request) error {
 	if err := organiser(req); err != nil {
 		return err
 	}
+	c.waitAfter(req, "directory_search")
 	q := req.r.URL.Query()
 	v := directoryView{Q: q.Get("q"), Group: q.Get("industry_group"), Groups: domain.IndustryGroups}
 	if v.Group != "" && !domain.IndustryGroup(v.Group).Valid() {
