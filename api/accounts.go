@@ -169,24 +169,33 @@ func (s *Server) login(c echo.Context) error {
 	if _, err := bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	acc, hash, err := s.accountByEmail(ctx, account.NormalizeEmail(req.Email))
+	p, token, err := s.startSession(c.Request().Context(), req.Email, req.Password)
 	if err != nil {
 		return err
 	}
-	ok, err := s.pw.check(ctx, hash, req.Password)
+	return c.JSON(http.StatusCreated, sessionAnswer{Token: token, Role: p.Role, OrganisationID: p.OrganisationID})
+}
+
+// startSession checks an e-mail and password and issues a session token:
+// the one path of POST /v1/sessions and the web console's sign-in.
+func (s *Server) startSession(ctx context.Context, email, password string) (Principal, string, error) {
+	acc, hash, err := s.accountByEmail(ctx, account.NormalizeEmail(email))
 	if err != nil {
-		return err
+		return Principal{}, "", err
+	}
+	ok, err := s.pw.check(ctx, hash, password)
+	if err != nil {
+		return Principal{}, "", err
 	}
 	if !ok || acc == nil {
-		return errBadCredentials
+		return Principal{}, "", errBadCredentials
 	}
 	p := Principal{Role: string(acc.Role()), OrganisationID: acc.OrganisationID(), AccountID: acc.ID()}
 	token, err := IssueToken(ctx, poolExec{s}, p, TokenTTL)
 	if err != nil {
-		return unavailable(err)
+		return Principal{}, "", unavailable(err)
 	}
-	return c.JSON(http.StatusCreated, sessionAnswer{Token: token, Role: p.Role, OrganisationID: p.OrganisationID})
+	return p, token, nil
 }
 
 // accountByEmail returns the account holding email and its password hash;

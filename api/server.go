@@ -103,6 +103,9 @@ func New(cfg Config) (*Server, error) {
 	s.e.GET("/readyz", s.readyz)
 	s.e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(cfg.Gatherer, promhttp.HandlerOpts{})))
 	s.routes()
+	if err := s.consoleRoutes(); err != nil {
+		return nil, err
+	}
 	doc, err := openapiDoc(s.operations())
 	if err != nil {
 		return nil, err

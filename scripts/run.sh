@@ -37,6 +37,10 @@ KeyLink is serving on $base (database: ${DATABASE_URL%%\?*})
 Organiser token (valid one year):
   export TOKEN=$token
 
+Web console: $base/
+  Sign in as the organiser: paste the token above into "Ban tổ chức" (Organisers).
+  Suppliers and buyers sign in with the e-mail and password of POST /v1/signup.
+
 Try:
   curl -s $base/readyz
   curl -s -H "Authorization: Bearer \$TOKEN" "$base/v1/suppliers?q=rang%20dong"
