@@ -68,6 +68,8 @@ func summary(r eventstore.Record) string {
 		return summaryMeetingMoved(e)
 	case conference.MeetingCancelled:
 		return summaryMeetingCancelled(e)
+	case conference.RegistrationRevised:
+		return fmt.Sprintf("Registration of %s revised", e.OrganisationID)
 	}
 	return summaryOfType(r.Type)
 }
