@@ -124,6 +124,13 @@ func TestImportSamplesAreIdempotent(t *testing.T) {
 
 	// The tax code typed as a number kept its leading zero; the formula's
 	// cached value was read; Vietnamese ownership words were understood.
+	var last int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT max(global_position) FROM events`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the directory to apply the import (the firm asked for need
+	// not exist: ?after= waits before the handler answers).
+	e.read(fmt.Sprintf("/v1/suppliers/0193a1f2-0000-7000-8000-000000000000?after=%d", last), e.organiser)
 	var emp int
 	var own, district string
 	err := e.pool.QueryRow(context.Background(), `SELECT s.employees, s.ownership, s.district FROM directory_suppliers s

@@ -38,7 +38,7 @@ func (s *Server) getSupplier(c echo.Context) error {
 // Certificates count when valid on the server's today.
 func (s *Server) searchSuppliers(c echo.Context) error {
 	if err := onlyParams(c, "q", "industry_group", "certification", "district", "key_product", "recognized_year",
-		"tax_code", "limit", "cursor"); err != nil {
+		"tax_code", "limit", "cursor", "format", "section"); err != nil {
 		return err
 	}
 	q := projections.SupplierQuery{

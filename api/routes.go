@@ -54,7 +54,7 @@ func (s *Server) routes() {
 	auth.GET("/buyers/:id/history", s.buyerHistory)
 	auth.GET("/demands", s.listDemands, s.after(readBoardMatches))
 
-	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches), paramsOnly("limit"))
+	auth.GET("/demands/:did/matches", s.demandMatches, s.after(readMatches), paramsOnly("limit", "format", "section"))
 	auth.GET("/suppliers/:id/matches", s.supplierMatches, s.after(readMatches), paramsOnly("limit"))
 
 	s.conferenceRoutes(auth)

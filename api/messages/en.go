@@ -468,4 +468,8 @@ var en = map[string]string{
 	"this history is the organiser's or its firm's":          "this history is the organiser's or its firm's",
 	"this product was recognised in %d by decision %q; a recognition is not revised": "this product was recognised in %d by decision %q; a recognition is not revised",
 	"this tax code belongs to a buyer":                                               "this tax code belongs to a buyer",
+	"the file exceeds 20 MiB":                                                        "the file exceeds 20 MiB",
+	"Server busy":                                                                    "Server busy",
+	"too many sign-ins are being checked at once; retry in a second":                 "too many sign-ins are being checked at once; retry in a second",
+	"gone": "gone",
 }

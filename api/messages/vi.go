@@ -468,4 +468,8 @@ var vi = map[string]string{
 	"this history is the organiser's or its firm's":          "lịch sử này chỉ dành cho ban tổ chức hoặc chính doanh nghiệp",
 	"this product was recognised in %d by decision %q; a recognition is not revised": "sản phẩm này đã được công nhận năm %d theo quyết định %q; việc công nhận không được sửa",
 	"this tax code belongs to a buyer":                                               "mã số thuế này thuộc về một bên mua",
+	"the file exceeds 20 MiB":                                                        "tệp vượt quá 20 MiB",
+	"Server busy":                                                                    "Máy chủ đang bận",
+	"too many sign-ins are being checked at once; retry in a second":                 "đang kiểm tra quá nhiều lượt đăng nhập cùng lúc; hãy thử lại sau một giây",
+	"gone": "không còn hiệu lực",
 }
