@@ -3,10 +3,10 @@ package api
 import (
 	"testing"
 
-	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/eventstore"
 )
 
 // TestEverySummaryHasAFunction: every event type the system stores gets a
