@@ -580,6 +580,20 @@ func (s *Server) meetingCommand(c echo.Context, decide func(*conference.Conferen
 	})
 }
 
+// organiserMeetingBody is the shared start of the organiser's commands on
+// meeting {mid}: the role, the meeting id and the strictly decoded body.
+func organiserMeetingBody(c echo.Context, in any) (uuid.UUID, []byte, error) {
+	if err := requireOrganiser(c); err != nil {
+		return uuid.Nil, nil, err
+	}
+	mid, err := pathID(c, "mid")
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	raw, err := bind(c, in)
+	return mid, raw, err
+}
+
 // moveInput is the body of POST /v1/events/{id}/meetings/{mid}/move.
 type moveInput struct {
 	StartsAt string `json:"starts_at"`
@@ -589,15 +603,8 @@ type moveInput struct {
 // moveMeeting: POST /v1/events/{id}/meetings/{mid}/move {"starts_at",
 // "table"?} (organiser).
 func (s *Server) moveMeeting(c echo.Context) error {
-	if err := requireOrganiser(c); err != nil {
-		return err
-	}
-	mid, err := pathID(c, "mid")
-	if err != nil {
-		return err
-	}
 	var in moveInput
-	raw, err := bind(c, &in)
+	mid, raw, err := organiserMeetingBody(c, &in)
 	if err != nil {
 		return err
 	}
@@ -670,15 +677,8 @@ type outcomeInput struct {
 
 // recordOutcome: POST /v1/events/{id}/meetings/{mid}/outcome (organiser).
 func (s *Server) recordOutcome(c echo.Context) error {
-	if err := requireOrganiser(c); err != nil {
-		return err
-	}
-	mid, err := pathID(c, "mid")
-	if err != nil {
-		return err
-	}
 	var in outcomeInput
-	raw, err := bind(c, &in)
+	mid, raw, err := organiserMeetingBody(c, &in)
 	if err != nil {
 		return err
 	}
