@@ -233,11 +233,25 @@ func (rec *recorder) statuses() string {
 	return statuses(all)
 }
 
-// work runs steps until deadline. A step that got no answer or a 503 is
-// followed by a short pause, so a server that is down is not spun on.
+// opening is the order of a worker's first steps: every endpoint once, each
+// read with ?after= right behind the command it reads, so that even a short
+// run drives every endpoint. The weighted mix takes over after it.
+var opening = []op{
+	opRegisterSupplier, opDeclareCapability, opReviseCapability, opReadAfter,
+	opRegisterBuyer, opPostDemand, opReviseDemand, opReadAfter,
+	opSearch, opDemandMatches, opSupplierMatches,
+}
+
+// work runs steps until deadline, the opening first. A step that got no
+// answer or a 503 is followed by a short pause, so a server that is down is
+// not spun on.
 func (w *worker) work(ctx context.Context, deadline time.Time) {
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if !w.step(ctx, pick(w.rng)) {
+	for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+		next := pick(w.rng)
+		if i < len(opening) {
+			next = opening[i]
+		}
+		if !w.step(ctx, next) {
 			select {
 			case <-ctx.Done():
 			case <-time.After(10 * time.Millisecond):
