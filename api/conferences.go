@@ -36,6 +36,7 @@ func (s *Server) conferenceRoutes(g *echo.Group) {
 	g.GET("/events", s.listEvents, read, paramsOnly())
 	g.GET("/events/:id", s.getEvent, read)
 	g.POST("/events/:id/registrations", s.registerFirm)
+	g.PUT("/events/:id/registrations/:org", s.reviseRegistration)
 	g.DELETE("/events/:id/registrations/:org", s.cancelRegistration)
 	g.POST("/events/:id/interpreters", s.declareInterpreters)
 	g.GET("/events/:id/meeting-requests", s.listMeetingRequests, read)
@@ -135,19 +136,52 @@ func (s *Server) createEvent(c echo.Context) error {
 	})
 }
 
-// registrationInput is the body of POST /v1/events/{id}/registrations. The
-// role is not in it: it is the organisation's.
+// registrationInput is the body of POST /v1/events/{id}/registrations and of
+// PUT /v1/events/{id}/registrations/{org}. The role is not in it: it is the
+// organisation's. Without sme a supplier's flag follows its profile (Decree
+// 80/2021/ND-CP, see supplier.Registration.SME).
 type registrationInput struct {
 	OrganisationID      string        `json:"organisation_id"`
 	Booth               string        `json:"booth"`
 	Unavailable         []periodInput `json:"unavailable"`
-	SME                 bool          `json:"sme"`
+	SME                 *bool         `json:"sme"`
 	InterpreterLanguage string        `json:"interpreter_language"`
+	MaxMeetings         int           `json:"max_meetings"`
 }
 
 type periodInput struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// registration turns in into the domain's registration of org, collecting
+// bad fields in f.
+func (in registrationInput) registration(f *fields, org uuid.UUID) conference.Registration {
+	reg := conference.Registration{OrganisationID: org, Booth: in.Booth,
+		InterpreterLanguage: schedule.Language(in.InterpreterLanguage), MaxMeetings: in.MaxMeetings}
+	if in.SME != nil {
+		reg.SME = *in.SME
+	}
+	reg.Unavailable = f.periods("unavailable", in.Unavailable)
+	return reg
+}
+
+// withRole sets reg's role from its organisation and, when the body left
+// sme out, a supplier's SME flag from its profile.
+func withRole(ctx context.Context, tx *eventstore.Tx, reg conference.Registration, in registrationInput) (conference.Registration, error) {
+	role, err := organisationRole(ctx, tx, reg.OrganisationID)
+	if err != nil {
+		return reg, err
+	}
+	reg.Role = role
+	if role == conference.Supplier && in.SME == nil {
+		var sup supplier.Supplier
+		if err := load(ctx, tx, supplierStream(reg.OrganisationID), &sup); err != nil {
+			return reg, unavailable(err)
+		}
+		reg.SME, _ = sup.Profile().SME()
+	}
+	return reg, nil
 }
 
 // registerFirm: POST /v1/events/{id}/registrations (organiser, or the firm
@@ -159,23 +193,55 @@ func (s *Server) registerFirm(c echo.Context) error {
 		return err
 	}
 	var f fields
-	reg := conference.Registration{OrganisationID: f.id("organisation_id", in.OrganisationID, true), Booth: in.Booth,
-		SME: in.SME, InterpreterLanguage: schedule.Language(in.InterpreterLanguage)}
-	reg.Unavailable = f.periods("unavailable", in.Unavailable)
-	if err := f.join(nil); err != nil {
+	org := f.id("organisation_id", in.OrganisationID, true)
+	if org == uuid.Nil {
+		return f.join(nil)
+	}
+	reg := in.registration(&f, org)
+	if err := requireActFor(c, org); err != nil {
 		return err
 	}
-	if err := requireActFor(c, reg.OrganisationID); err != nil {
-		return err
-	}
-	return s.changeConference(c, http.StatusCreated, raw, reg.OrganisationID,
+	return s.changeConference(c, http.StatusCreated, raw, org,
 		func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error {
-			role, err := organisationRole(ctx, tx, reg.OrganisationID)
+			reg, err := withRole(ctx, tx, reg, in)
 			if err != nil {
 				return err
 			}
-			reg.Role = role
-			return conf.Register(actor(c), reg, s.now())
+			return f.join(conf.Register(actor(c), reg, s.now()))
+		})
+}
+
+// reviseRegistration: PUT /v1/events/{id}/registrations/{org} (organiser, or
+// the firm for itself) replaces a registration's booth, unavailable times,
+// SME flag, interpreter need and meeting cap. organisation_id may be left
+// out; when given it must be {org}.
+func (s *Server) reviseRegistration(c echo.Context) error {
+	org, err := pathID(c, "org")
+	if err != nil {
+		return err
+	}
+	var in registrationInput
+	raw, err := bind(c, &in)
+	if err != nil {
+		return err
+	}
+	var f fields
+	if in.OrganisationID != "" {
+		if id := f.id("organisation_id", in.OrganisationID, false); id != uuid.Nil && id != org {
+			f.add("organisation_id", "must be the organisation of the path")
+		}
+	}
+	reg := in.registration(&f, org)
+	if err := requireActFor(c, org); err != nil {
+		return err
+	}
+	return s.changeConference(c, http.StatusOK, raw, org,
+		func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error {
+			reg, err := withRole(ctx, tx, reg, in)
+			if err != nil {
+				return err
+			}
+			return f.join(conf.ReviseRegistration(actor(c), reg, s.now()))
 		})
 }
 

@@ -23,6 +23,8 @@ func conferenceOperations() []operation {
 			response: projections.Event{}, errors: read},
 		{method: "POST", path: "/v1/events/{id}/registrations", summary: "Register a firm (organiser, or the firm itself); the role is the organisation's",
 			request: registrationInput{}, response: answer{}, status: created, errors: write},
+		{method: "PUT", path: "/v1/events/{id}/registrations/{org}", summary: "Revise a registration: booth, unavailable times, SME flag (a supplier's follows its profile when left out), interpreter need, meeting cap",
+			request: registrationInput{}, response: answer{}, errors: write},
 		{method: "DELETE", path: "/v1/events/{id}/registrations/{org}", summary: "Cancel a registration; its meetings that have not started are withdrawn",
 			response: answer{}, errors: write},
 		{method: "POST", path: "/v1/events/{id}/interpreters", summary: "Set how many interpreters of a language are free in every slot (organiser)",

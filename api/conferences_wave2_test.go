@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/keylink/keylink/projections"
 )
 
@@ -201,4 +203,73 @@ func TestConferenceTextRules(t *testing.T) {
 		map[string]any{"supplier_id": sup, "buyer_id": b1, "demand_id": d1}), 201)
 	e.must(e.do("POST", "/v1/events/"+event+"/meeting-requests", b2Tok,
 		map[string]any{"from": b2, "to": sup, "demand_id": d2}), 201)
+}
+
+// TestRevisingARegistration covers PUT /v1/events/{id}/registrations/{org}
+// and the SME flag's default from the supplier's head count (Decree
+// 80/2021/ND-CP: up to 200 employees).
+func TestRevisingARegistration(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	event := e.newEvent("Kết nối cung ứng linh kiện điện tử")
+	base := "/v1/events/" + event
+	small := supplierBody("Cơ khí Hồng Hà")
+	small["employees"] = 120
+	smallID, smallTok := e.signup("supplier", small)
+	big, _ := e.signup("supplier", supplierBody("Nhựa Tiền Phong"))
+	stated := supplierBody("Cơ khí Đông Anh")
+	stated["employees"] = 40
+	statedID, _ := e.signup("supplier", stated)
+	buyerID, buyerTok := e.signup("buyer", buyerBody("Canon Vietnam"))
+
+	e.register(event, smallID)
+	e.register(event, big)
+	e.register(event, statedID, "sme", false) // the organiser's word beats the profile
+	last := e.register(event, buyerID).num(t, "position")
+	reg := func(after int64, org string) projections.Registration {
+		t.Helper()
+		ev := decode[projections.Event](t, e.must(e.read(fmt.Sprintf("%s?after=%d", base, after), e.organiser), 200))
+		r, ok := ev.Registered(uuid.MustParse(org))
+		if !ok {
+			t.Fatalf("%s is not registered: %+v", org, ev.Registrations)
+		}
+		return r
+	}
+	if !reg(last, smallID).SME || reg(last, big).SME || reg(last, statedID).SME {
+		t.Errorf("SME defaults: small %v, big %v, stated false %v", reg(last, smallID).SME, reg(last, big).SME, reg(last, statedID).SME)
+	}
+
+	// The firm revises its own registration; without sme it follows the profile.
+	pos := e.must(e.do("PUT", base+"/registrations/"+smallID, smallTok, map[string]any{
+		"max_meetings": 2,
+		"unavailable": []map[string]any{{"from": eventStart.Format(time.RFC3339), "to": eventStart.Add(time.Hour).Format(time.RFC3339)}},
+	}), 200).num(t, "position")
+	got := reg(pos, smallID)
+	if got.MaxMeetings != 2 || len(got.Unavailable) != 1 || !got.SME {
+		t.Errorf("revised registration %+v", got)
+	}
+	pos = e.must(e.do("PUT", base+"/registrations/"+buyerID, e.organiser, map[string]any{
+		"organisation_id": buyerID, "interpreter_language": "JP"}), 200).num(t, "position")
+	if got := reg(pos, buyerID); got.InterpreterLanguage != "JP" {
+		t.Errorf("buyer after revision %+v", got)
+	}
+	pos = e.must(e.do("PUT", base+"/registrations/"+big, e.organiser, map[string]any{"sme": true}), 200).num(t, "position")
+	if !reg(pos, big).SME {
+		t.Errorf("the organiser's sme=true was not kept")
+	}
+
+	// Bad input, other firms, strangers.
+	bad := e.must(e.do("PUT", base+"/registrations/"+buyerID, e.organiser, map[string]any{
+		"organisation_id": smallID, "sme": true, "max_meetings": -1, "interpreter_language": "FR",
+		"unavailable": []map[string]any{{"from": "tomorrow", "to": ""}}}), 400)
+	for _, field := range []string{"organisation_id", "max_meetings", "interpreter_language", "unavailable[0].from"} {
+		if !slices.Contains(bad.fields(t), field) {
+			t.Errorf("problem does not name %s: %s", field, bad.body)
+		}
+	}
+	e.must(e.do("PUT", base+"/registrations/"+buyerID, smallTok, map[string]any{}), 403)
+	e.must(e.do("PUT", base+"/registrations/"+buyerID, buyerTok, map[string]any{"booth": "A1"}), 400) // only at a fair
+	stranger, _ := e.signup("supplier", supplierBody("Dệt may Hà Đông"))
+	e.must(e.do("PUT", base+"/registrations/"+stranger, e.organiser, map[string]any{}), 404)
+	e.must(e.do("PUT", base+"/registrations/not-a-uuid", e.organiser, map[string]any{}), 404)
 }

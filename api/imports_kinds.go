@@ -561,9 +561,16 @@ func (j *importJob) registrations(ctx context.Context, tx *eventstore.Tx) error 
 			if _, done := conf.Registration(org); done {
 				return rowUnchanged, nil
 			}
-			reg := conference.Registration{OrganisationID: org, Booth: row.Cells["booth"], SME: yes(row.Cells["sme"]),
+			// An empty SME cell leaves the flag to the supplier's profile,
+			// as a registration through the API without "sme" does.
+			var in registrationInput
+			if cell := strings.TrimSpace(row.Cells["sme"]); cell != "" {
+				sme := yes(cell)
+				in.SME = &sme
+			}
+			reg := conference.Registration{OrganisationID: org, Booth: row.Cells["booth"], SME: in.SME != nil && *in.SME,
 				InterpreterLanguage: schedule.Language(strings.ToUpper(strings.TrimSpace(row.Cells["interpreter_language"])))}
-			role, err := organisationRole(ctx, tx, org)
+			reg, err := withRole(ctx, tx, reg, in)
 			if errors.Is(err, domain.ErrNotFound) {
 				j.fail(row, "organisation_id", "no supplier or buyer has this id")
 				return rowFailed, nil
@@ -571,7 +578,6 @@ func (j *importJob) registrations(ctx context.Context, tx *eventstore.Tx) error 
 			if err != nil {
 				return rowFailed, err
 			}
-			reg.Role = role
 			if err := conf.Register(conference.AsOrganiser(), reg, j.s.now()); err != nil {
 				return rowFailed, err
 			}

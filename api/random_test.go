@@ -186,7 +186,15 @@ func (w *randomWorld) eventStep() {
 			}
 		}
 	}
-	switch w.pick(14) {
+	switch w.pick(15) {
+	case 14:
+		if len(ev.firms) > 0 {
+			body := map[string]any{"max_meetings": w.pick(4)}
+			if w.pick(2) == 0 {
+				body["sme"] = w.pick(2) == 0
+			}
+			w.send("revise registration", "PUT", base+"/registrations/"+ev.firms[w.pick(len(ev.firms))], body)
+		}
 	case 0, 1, 2, 12, 13:
 		firms := append(slices.Clone(w.suppliers), w.buyers...)
 		f := firms[w.pick(len(firms))]

@@ -279,6 +279,7 @@ var en = map[string]string{
 	"must be >= 0":                            "must be >= 0",
 	"must be JP, KR or ZH":                    "must be JP, KR or ZH",
 	"must be a JSON object":                   "must be a JSON object",
+	"must be the organisation of the path":    "must be the organisation of the path",
 	"must be a UUID":                          "must be a UUID",
 	"must be a VSIC code of 4 or 5 digits":    "must be a VSIC code of 4 or 5 digits",
 	"must be a buyer participant":             "must be a buyer participant",

@@ -279,6 +279,7 @@ var vi = map[string]string{
 	"must be >= 0":                            "phải lớn hơn hoặc bằng 0",
 	"must be JP, KR or ZH":                    "phải là JP, KR hoặc ZH",
 	"must be a JSON object":                   "phải là một đối tượng JSON",
+	"must be the organisation of the path":    "phải là doanh nghiệp trong đường dẫn",
 	"must be a UUID":                          "phải là một UUID",
 	"must be a VSIC code of 4 or 5 digits":    "phải là mã VSIC gồm 4 hoặc 5 chữ số",
 	"must be a buyer participant":             "phải là một bên mua tham gia",

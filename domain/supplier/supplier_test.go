@@ -188,3 +188,26 @@ func TestAccessorsReturnCopies(t *testing.T) {
 		t.Errorf("changing a returned profile changed the aggregate")
 	}
 }
+
+func TestSMEFollowsDecree80HeadCount(t *testing.T) {
+	t.Parallel()
+	n := func(v int) *int { return &v }
+	tests := []struct {
+		name       string
+		employees  *int
+		sme, known bool
+	}{
+		{"no head count", nil, false, false},
+		{"none employed", n(0), true, true},
+		{"a workshop", n(35), true, true},
+		{"the threshold itself", n(200), true, true},
+		{"one above", n(201), false, true},
+		{"a large plant", n(4500), false, true},
+	}
+	for _, tc := range tests {
+		sme, known := supplier.Registration{Employees: tc.employees}.SME()
+		if sme != tc.sme || known != tc.known {
+			t.Errorf("%s: SME() = %v, %v; want %v, %v", tc.name, sme, known, tc.sme, tc.known)
+		}
+	}
+}
