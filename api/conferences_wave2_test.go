@@ -242,7 +242,7 @@ func TestRevisingARegistration(t *testing.T) {
 	// The firm revises its own registration; without sme it follows the profile.
 	pos := e.must(e.do("PUT", base+"/registrations/"+smallID, smallTok, map[string]any{
 		"max_meetings": 2,
-		"unavailable": []map[string]any{{"from": eventStart.Format(time.RFC3339), "to": eventStart.Add(time.Hour).Format(time.RFC3339)}},
+		"unavailable":  []map[string]any{{"from": eventStart.Format(time.RFC3339), "to": eventStart.Add(time.Hour).Format(time.RFC3339)}},
 	}), 200).num(t, "position")
 	got := reg(pos, smallID)
 	if got.MaxMeetings != 2 || len(got.Unavailable) != 1 || !got.SME {
