@@ -539,10 +539,12 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 			}
 			input := conference.ScheduleInput{Candidates: candidates, Floor: in.Floor,
 				NewID: func() uuid.UUID { return uuid.Must(uuid.NewV7()) }}
-			if err := conf.ProposeSchedule(input, s.now()); err != nil {
+			leftOut, err := conf.ProposeSchedule(input, s.now())
+			if err != nil {
 				return err
 			}
 			p, _ := conf.Proposal()
+			p.Unscheduled = leftOut
 			out = proposalAnswer(p)
 			out.Draft = in.Draft
 			if in.Draft {

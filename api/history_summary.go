@@ -158,7 +158,7 @@ func summaryMeetingRequestDeclined(e conference.MeetingRequestDeclined) string {
 }
 
 func summaryScheduleProposed(e conference.ScheduleProposed) string {
-	return fmt.Sprintf("Schedule proposed: %d meetings, %d pairs unscheduled", len(e.Meetings), len(e.Unscheduled))
+	return fmt.Sprintf("Schedule proposed: %d meetings, %d pairs unscheduled", len(e.Meetings), len(e.Unscheduled)+e.LeftOut)
 }
 
 func summarySchedulePublished(e conference.SchedulePublished) string {

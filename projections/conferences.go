@@ -224,13 +224,22 @@ ON CONFLICT (id) DO UPDATE SET in_proposal = true, locked = excluded.locked`, e.
     requested boolean, reason text)) WITH ORDINALITY AS u(supplier_id, buyer_id, demand_id, score, requested, reason, ord))
 INSERT INTO conference_schedules (event_id, version, kind, at, meetings, unscheduled, floor, objective, bound, score_bound)
 VALUES ($1, $3, 'proposed', $4, $5, $6, $7, $8, $9, $10)`, e.EventID, unscheduled, version, e.ProposedAt,
-		len(e.Meetings), len(e.Unscheduled), e.Floor, e.Objective, e.Bound, e.ScoreBound)
+		len(e.Meetings), len(e.Unscheduled)+e.LeftOut, e.Floor, e.Objective, e.Bound, e.ScoreBound)
 }
 
-// onPublished makes the listed meetings the published schedule and drops the
-// draft, as the aggregate does.
+// onPublished makes the draft's meetings (a version 1 event: the listed
+// ones) the published schedule and drops the draft, as the aggregate does.
 func (*Conferences) onPublished(ctx context.Context, tx pgx.Tx, r eventstore.Record, e conference.SchedulePublished) error {
-	meetings, err := json.Marshal(nonNil(e.Meetings))
+	if e.Meetings == nil {
+		// Every row of the draft is in_proposal (proposed rows are never
+		// anything else), so one UPDATE publishes the whole draft.
+		return exec(ctx, tx, `WITH published AS (
+  UPDATE conference_meetings SET state = 'published', in_proposal = false WHERE event_id = $1 AND in_proposal RETURNING 1),
+cleared AS (DELETE FROM conference_unscheduled WHERE event_id = $1)
+INSERT INTO conference_schedules (event_id, version, kind, at, meetings)
+SELECT $1, $2, 'published', $3, count(*) FROM published`, e.EventID, r.Version, r.RecordedAt)
+	}
+	meetings, err := json.Marshal(e.Meetings)
 	if err != nil {
 		return err
 	}

@@ -260,7 +260,11 @@ type Proposal struct {
 	Bound       int           `json:"bound"`
 	ScoreBound  int           `json:"score_bound"`
 	Meetings    []Meeting     `json:"meetings"`
+	// Unscheduled lists the requested pairs the draft left out (and, for
+	// drafts proposed before schema version 2, every pair); LeftOut counts
+	// the other pairs left out, which the proposing command's answer lists.
 	Unscheduled []Unscheduled `json:"unscheduled"`
+	LeftOut     int           `json:"left_out"`
 }
 
 // Unscheduled is a candidate pair the draft left out, and why.
@@ -280,8 +284,9 @@ func GetProposal(ctx context.Context, db Querier, eventID uuid.UUID) (*Proposal,
 		p    Proposal
 		kind string
 	)
-	err := db.QueryRow(ctx, `SELECT kind, at, floor, objective, bound, score_bound FROM conference_schedules
-WHERE event_id = $1 ORDER BY version DESC LIMIT 1`, eventID).Scan(&kind, &p.ProposedAt, &p.Floor, &p.Objective, &p.Bound, &p.ScoreBound)
+	var total int
+	err := db.QueryRow(ctx, `SELECT kind, at, floor, objective, bound, score_bound, unscheduled FROM conference_schedules
+WHERE event_id = $1 ORDER BY version DESC LIMIT 1`, eventID).Scan(&kind, &p.ProposedAt, &p.Floor, &p.Objective, &p.Bound, &p.ScoreBound, &total)
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && kind != StateProposed {
 		return nil, nil
 	}
@@ -304,6 +309,7 @@ FROM conference_unscheduled WHERE event_id = $1 ORDER BY ord`, eventID)
 		return nil, fmt.Errorf("projections: proposal: %w", err)
 	}
 	p.Unscheduled = nonNil(p.Unscheduled)
+	p.LeftOut = max(total-len(p.Unscheduled), 0)
 	return &p, nil
 }
 

@@ -38,6 +38,8 @@ func Registry() (*eventstore.Registry, error) {
 		return nil, err
 	}
 	r.RegisterUpcaster(account.Registered{}.EventType(), 1, account.UpcastRegisteredV1)
+	r.RegisterUpcaster(conference.ScheduleProposed{}.EventType(), 1, conference.UpcastScheduleV1)
+	r.RegisterUpcaster(conference.SchedulePublished{}.EventType(), 1, conference.UpcastScheduleV1)
 	return r, nil
 }
 

@@ -104,7 +104,12 @@ func (c *Conference) Apply(e domain.Event) {
 		c.proposal = &Proposal{Meetings: slices.Clone(e.Meetings), Unscheduled: slices.Clone(e.Unscheduled),
 			Floor: e.Floor, Objective: e.Objective, Bound: e.Bound, ScoreBound: e.ScoreBound, ProposedAt: e.ProposedAt}
 	case SchedulePublished:
-		c.published = slices.Clone(e.Meetings)
+		switch {
+		case e.Meetings != nil: // version 1
+			c.published = slices.Clone(e.Meetings)
+		case c.proposal != nil:
+			c.published = slices.Clone(c.proposal.Meetings)
+		}
 		sortMeetings(c.published)
 		c.proposal = nil
 	case MeetingLocked:

@@ -97,7 +97,8 @@ func TestNotCreated(t *testing.T) {
 		{name: "accept", when: func(c *conference.Conference) error { return c.AcceptMeetingRequest(org, id("r")) }, err: domain.ErrNotFound},
 		{name: "decline", when: func(c *conference.Conference) error { return c.DeclineMeetingRequest(org, id("r"), "") }, err: domain.ErrNotFound},
 		{name: "propose", when: func(c *conference.Conference) error {
-			return c.ProposeSchedule(conference.ScheduleInput{NewID: seq()}, before)
+			_, err := c.ProposeSchedule(conference.ScheduleInput{NewID: seq()}, before)
+			return err
 		}, err: domain.ErrNotFound},
 		{name: "publish", when: func(c *conference.Conference) error { return c.PublishSchedule(before) }, err: domain.ErrNotFound},
 		{name: "lock", when: func(c *conference.Conference) error { return c.LockMeeting(id("m")) }, err: domain.ErrNotFound},

@@ -1,6 +1,7 @@
 package conference
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -110,10 +111,19 @@ func (MeetingRequestDeclined) SchemaVersion() int { return 1 }
 
 // ScheduleProposed replaces the organiser's draft schedule. Its meetings
 // include every published one, unchanged. Firms do not see it.
+//
+// An event records the decision, not the tables derived from it: since
+// schema version 2, Unscheduled lists only the requested pairs the draft left
+// out (a firm asked for them, and the organiser answers for each), and
+// LeftOut counts the other candidate pairs left out; the command's answer
+// gives all of them with their reasons. Version 1 events list every pair
+// left out, with LeftOut 0, so len(Unscheduled)+LeftOut is the number of
+// pairs left out in either version.
 type ScheduleProposed struct {
 	EventID     uuid.UUID     `json:"event_id"`
 	Meetings    []Meeting     `json:"meetings"`
 	Unscheduled []Unscheduled `json:"unscheduled"`
+	LeftOut     int           `json:"left_out,omitempty"`
 	Floor       int           `json:"floor"`
 	Objective   int           `json:"objective"`
 	Bound       int           `json:"bound"`
@@ -125,20 +135,27 @@ type ScheduleProposed struct {
 func (ScheduleProposed) EventType() string { return "ConferenceScheduleProposed" }
 
 // SchemaVersion implements domain.Event.
-func (ScheduleProposed) SchemaVersion() int { return 1 }
+func (ScheduleProposed) SchemaVersion() int { return 2 }
 
-// SchedulePublished makes the proposal the schedule firms see; Meetings is
-// the whole published schedule. Published meetings never move afterwards.
+// SchedulePublished makes the current proposal the schedule firms see.
+// Since schema version 2 it carries no meetings: they are the proposal's,
+// which the stream already holds. Version 1 events list the whole published
+// schedule in Meetings, which then wins.
 type SchedulePublished struct {
 	EventID  uuid.UUID `json:"event_id"`
-	Meetings []Meeting `json:"meetings"`
+	Meetings []Meeting `json:"meetings,omitempty"`
 }
 
 // EventType implements domain.Event.
 func (SchedulePublished) EventType() string { return "ConferenceSchedulePublished" }
 
 // SchemaVersion implements domain.Event.
-func (SchedulePublished) SchemaVersion() int { return 1 }
+func (SchedulePublished) SchemaVersion() int { return 2 }
+
+// UpcastScheduleV1 reads a version 1 ScheduleProposed or SchedulePublished
+// payload as version 2: version 2 only leaves out what version 1 carried in
+// full, and both read the fuller form the same way, so the payload stays.
+func UpcastScheduleV1(payload json.RawMessage) (json.RawMessage, error) { return payload, nil }
 
 // MeetingLocked pins a proposed meeting: later proposals keep it where it is.
 type MeetingLocked struct {

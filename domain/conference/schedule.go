@@ -202,23 +202,26 @@ func cmpIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 // locked ones too, so re-running after late registrations only adds; slots
 // that started before now get no new meeting. Safe to repeat: the same state
 // and input give the same proposal (meeting ids of pairs met before are kept).
-func (c *Conference) ProposeSchedule(in ScheduleInput, now time.Time) error {
+// It returns every candidate pair left out, with its reason; the event
+// records only the requested ones (see ScheduleProposed).
+func (c *Conference) ProposeSchedule(in ScheduleInput, now time.Time) ([]Unscheduled, error) {
 	if err := c.created(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := in.validate(); err != nil {
-		return err
+		return nil, err
 	}
 	pl := c.plan(in.Candidates, in.Floor, c.planningTime(now))
 	res, err := schedule.Solve(pl.problem)
 	if err != nil {
-		return fmt.Errorf("conference: schedule: %w", err)
+		return nil, fmt.Errorf("conference: schedule: %w", err)
 	}
 	if err := schedule.Verify(pl.problem, res); err != nil {
-		return fmt.Errorf("conference: schedule: %w", err)
+		return nil, fmt.Errorf("conference: schedule: %w", err)
 	}
-	c.Record(c.Apply, c.proposed(pl, res, in, now))
-	return nil
+	e, leftOut := c.proposed(pl, res, in, now)
+	c.Record(c.Apply, e)
+	return leftOut, nil
 }
 
 func (in ScheduleInput) validate() error {
@@ -238,8 +241,11 @@ func (in ScheduleInput) validate() error {
 // proposed turns the solver's result into the event: meetings held before now
 // as they were, fixed meetings as they were, new meetings with the id their
 // pair had in the previous proposal or a new one.
-func (c *Conference) proposed(pl plan, res schedule.Result, in ScheduleInput, now time.Time) ScheduleProposed {
-	e := ScheduleProposed{EventID: c.id, Meetings: slices.Clone(pl.past), Floor: in.Floor, Objective: res.Objective,
+//
+// The event lists the requested pairs left out; leftOut is every pair left
+// out, requested or not, in the solver's order.
+func (c *Conference) proposed(pl plan, res schedule.Result, in ScheduleInput, now time.Time) (e ScheduleProposed, leftOut []Unscheduled) {
+	e = ScheduleProposed{EventID: c.id, Meetings: slices.Clone(pl.past), Floor: in.Floor, Objective: res.Objective,
 		Bound: res.Bound, ScoreBound: res.ScoreBound, ProposedAt: now}
 	for _, m := range pl.past {
 		e.Objective += m.Score
@@ -267,12 +273,20 @@ func (c *Conference) proposed(pl plan, res schedule.Result, in ScheduleInput, no
 			Table: x.Table, Booth: x.Booth, SupplierID: x.Supplier, BuyerID: x.Buyer, DemandID: x.Demand, Score: x.Score})
 	}
 	sortMeetings(e.Meetings)
-	e.Unscheduled = slices.Clone(pl.filtered)
+	leftOut = slices.Clone(pl.filtered)
 	for _, u := range res.Unscheduled {
-		e.Unscheduled = append(e.Unscheduled, Unscheduled{SupplierID: u.Supplier, BuyerID: u.Buyer, DemandID: u.Demand,
+		leftOut = append(leftOut, Unscheduled{SupplierID: u.Supplier, BuyerID: u.Buyer, DemandID: u.Demand,
 			Score: u.Score, Requested: u.Priority, Reason: u.Reason})
 	}
-	return e
+	e.Unscheduled = []Unscheduled{}
+	for _, u := range leftOut {
+		if u.Requested {
+			e.Unscheduled = append(e.Unscheduled, u)
+		} else {
+			e.LeftOut++
+		}
+	}
+	return e, leftOut
 }
 
 // PublishSchedule makes the proposal the schedule firms see. It fails with
@@ -289,7 +303,7 @@ func (c *Conference) PublishSchedule(now time.Time) error {
 	if err := c.proposalFits(c.planningTime(now)); err != nil {
 		return domain.Errorf(domain.ErrConflict, "the proposal no longer fits the event, propose again: %v", err)
 	}
-	c.Record(c.Apply, SchedulePublished{EventID: c.id, Meetings: slices.Clone(c.proposal.Meetings)})
+	c.Record(c.Apply, SchedulePublished{EventID: c.id})
 	return nil
 }
 

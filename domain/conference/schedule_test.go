@@ -17,8 +17,16 @@ func propose(in conference.ScheduleInput, now time.Time) func(*conference.Confer
 	if in.NewID == nil {
 		in.NewID = seq()
 	}
-	return func(c *conference.Conference) error { return c.ProposeSchedule(in, now) }
+	return func(c *conference.Conference) error {
+		var err error
+		leftOut, err = c.ProposeSchedule(in, now)
+		return err
+	}
 }
+
+// leftOut is what the last propose returned: every pair left out. The
+// tests of this package do not run in parallel.
+var leftOut []conference.Unscheduled
 
 func candidates(ps ...schedule.Pair) conference.ScheduleInput {
 	return conference.ScheduleInput{Candidates: ps}
@@ -64,9 +72,14 @@ func proposed(meetings, unscheduled []string, objective int) func(*testing.T, *c
 		if !ok {
 			t.Fatalf("recorded %T", recorded[0])
 		}
-		gotM, gotU := wall(e.Meetings, e.Unscheduled)
+		gotM, gotU := wall(e.Meetings, leftOut)
 		if !slices.Equal(gotM, meetings) || !slices.Equal(gotU, unscheduled) {
 			t.Fatalf("proposal\n %v %v\nwant\n %v %v", gotM, gotU, meetings, unscheduled)
+		}
+		// The event keeps the requested pairs left out and counts the rest.
+		requested := slices.DeleteFunc(slices.Clone(leftOut), func(u conference.Unscheduled) bool { return !u.Requested })
+		if !slices.Equal(e.Unscheduled, requested) || e.LeftOut != len(leftOut)-len(requested) {
+			t.Fatalf("event lists %v and counts %d of %v", e.Unscheduled, e.LeftOut, leftOut)
 		}
 		if e.Objective != objective || e.Bound < e.Objective || e.ScoreBound < e.Bound {
 			t.Fatalf("objective %d bound %d score bound %d, want objective %d", e.Objective, e.Bound, e.ScoreBound, objective)
@@ -166,7 +179,8 @@ func TestProposeSchedule(t *testing.T) {
 				}
 			}},
 		{name: "bad input", given: basics(), when: func(c *conference.Conference) error {
-			return c.ProposeSchedule(conference.ScheduleInput{Floor: -1, Candidates: []schedule.Pair{{Buyer: b1, Score: 101}}}, before)
+			_, err := c.ProposeSchedule(conference.ScheduleInput{Floor: -1, Candidates: []schedule.Pair{{Buyer: b1, Score: 101}}}, before)
+			return err
 		}, err: domain.ErrInvalid, fields: []string{"floor", "new_id", "candidates[0].supplier_id", "candidates[0].score"}},
 		{name: "backfilling an event that is over opens every slot", given: basics(), when: propose(all, closes),
 			check: func(t *testing.T, c *conference.Conference, recorded []domain.Event) {
@@ -186,7 +200,7 @@ func TestPublishSchedule(t *testing.T) {
 	jp := conference.Registration{OrganisationID: b1, Role: conference.Buyer, InterpreterLanguage: schedule.Japanese}
 	run(t, []testCase{
 		{name: "publish the proposal", given: with(basics(), proposal(m1, m2)), when: publish(before),
-			then: []domain.Event{conference.SchedulePublished{EventID: ev, Meetings: []conference.Meeting{m1, m2}}},
+			then: []domain.Event{conference.SchedulePublished{EventID: ev}},
 			check: func(t *testing.T, c *conference.Conference, _ []domain.Event) {
 				if _, ok := c.Proposal(); ok {
 					t.Fatal("proposal still there")
@@ -197,7 +211,20 @@ func TestPublishSchedule(t *testing.T) {
 			}},
 		{name: "published and new together", given: with(basics(), conference.SchedulePublished{EventID: ev, Meetings: []conference.Meeting{m1}},
 			proposal(m1, m2)), when: publish(before),
-			then: []domain.Event{conference.SchedulePublished{EventID: ev, Meetings: []conference.Meeting{m1, m2}}}},
+			then: []domain.Event{conference.SchedulePublished{EventID: ev}},
+			check: func(t *testing.T, c *conference.Conference, _ []domain.Event) {
+				if got := c.Published(); !slices.Equal(got, []conference.Meeting{m1, m2}) {
+					t.Fatalf("published %v", got)
+				}
+			}},
+		{name: "a version 1 publication lists its meetings", given: with(basics(), proposal(m1, m2),
+			conference.SchedulePublished{EventID: ev, Meetings: []conference.Meeting{m2}}),
+			when: func(*conference.Conference) error { return nil },
+			check: func(t *testing.T, c *conference.Conference, _ []domain.Event) {
+				if got := c.Published(); !slices.Equal(got, []conference.Meeting{m2}) {
+					t.Fatalf("published %v", got)
+				}
+			}},
 		{name: "nothing proposed", given: basics(), when: publish(before), err: domain.ErrConflict},
 		{name: "nothing proposed since", given: with(basics(), proposal(m1), conference.SchedulePublished{EventID: ev, Meetings: []conference.Meeting{m1}}),
 			when: publish(before), err: domain.ErrConflict},
