@@ -254,12 +254,12 @@ func scanMeeting(row pgx.CollectableRow) (Meeting, error) {
 
 // Proposal is the organiser's current draft schedule.
 type Proposal struct {
-	ProposedAt  time.Time     `json:"proposed_at"`
-	Floor       int           `json:"floor"`
-	Objective   int           `json:"objective"`
-	Bound       int           `json:"bound"`
-	ScoreBound  int           `json:"score_bound"`
-	Meetings    []Meeting     `json:"meetings"`
+	ProposedAt time.Time `json:"proposed_at"`
+	Floor      int       `json:"floor"`
+	Objective  int       `json:"objective"`
+	Bound      int       `json:"bound"`
+	ScoreBound int       `json:"score_bound"`
+	Meetings   []Meeting `json:"meetings"`
 	// Unscheduled lists the requested pairs the draft left out (and, for
 	// drafts proposed before schema version 2, every pair); LeftOut counts
 	// the other pairs left out, which the proposing command's answer lists.
