@@ -114,12 +114,22 @@ func TestEventFlow(t *testing.T) {
 		if a, ok := away[f.id]; ok {
 			body["unavailable"] = []map[string]any{{"from": a[0].Format(time.RFC3339), "to": a[1].Format(time.RFC3339)}}
 		}
+		if f.id == b2.id {
+			body["interpreter_language"] = "KR"
+		}
 		e.must(e.do("POST", base+"/registrations", f.token, body), 201)
 	}
+	e.must(e.do("POST", base+"/interpreters", e.organiser, map[string]any{"language": "KR", "count": 3}), 200)
 	r1 := e.must(e.do("POST", base+"/meeting-requests", s1.token, map[string]any{"from": s1.id, "to": b1.id}), 201).str(t, "id")
 	e.must(e.do("POST", base+"/meeting-requests/"+r1+"/accept", b1.token, nil), 200)
 	r2 := e.must(e.do("POST", base+"/meeting-requests", b2.token, map[string]any{"from": b2.id, "to": s2.id}), 201).str(t, "id")
 	last := e.must(e.do("POST", base+"/meeting-requests/"+r2+"/decline", s2.token, map[string]any{"reason": "Đã kín lịch"}), 200).num(t, "position")
+	requests := decode[struct{ Requests []projections.Request }](t,
+		e.must(e.read(fmt.Sprintf("%s/meeting-requests?after=%d", base, last), e.organiser), 200)).Requests
+	if len(requests) != 2 || requests[0].SupplierName != s1.name || requests[0].BuyerName != b1.name ||
+		requests[1].SupplierName != s2.name || requests[1].BuyerName != b2.name {
+		t.Fatalf("requests do not name the firms: %+v", requests)
+	}
 
 	// The report waits for the match lists too, so reading it makes sure
 	// the proposal sees every match.
@@ -238,6 +248,8 @@ func checkAgendas(t *testing.T, e *env, base, after string, s1, s3, b1, b2 firm,
 			ID              string
 			CounterpartID   string `json:"counterpart_id"`
 			CounterpartName string `json:"counterpart_name"`
+			DemandTitle     string `json:"demand_title"`
+			Interpreter     string `json:"interpreter_language"`
 			Table           int
 			Status          string
 		}
@@ -247,8 +259,12 @@ func checkAgendas(t *testing.T, e *env, base, after string, s1, s3, b1, b2 firm,
 	}
 	for _, m := range own.Meetings {
 		want := byPair[[2]string{s1.id, m.CounterpartID}]
-		if m.ID != want.ID || m.Table != *want.Table || m.Status != "confirmed" || m.CounterpartName == "" {
+		if m.ID != want.ID || m.Table != *want.Table || m.Status != "confirmed" || m.CounterpartName == "" ||
+			m.DemandTitle != "Giá đỡ thép" {
 			t.Fatalf("agenda meeting %+v, want %+v", m, want)
+		}
+		if wantLang := map[bool]string{true: "KR"}[m.CounterpartID == b2.id]; m.Interpreter != wantLang {
+			t.Errorf("meeting with %s: interpreter %q, want %q", m.CounterpartName, m.Interpreter, wantLang)
 		}
 	}
 	asOrganiser := e.must(e.read(base+"/agenda"+after+"&organisation_id="+s1.id, e.organiser), 200)
@@ -273,6 +289,13 @@ func checkAgendas(t *testing.T, e *env, base, after string, s1, s3, b1, b2 firm,
 		}
 	}
 	checkICS(t, string(ics.body), want)
+	if body := unfold(string(ics.body)); !strings.Contains(body, `Demand: Giá đỡ thép`) || !strings.Contains(body, `Interpreter: Korean`) {
+		t.Errorf("b2's calendar does not say the demand and the interpreter:\n%s", body)
+	}
+	vi := e.must(e.do("GET", base+"/agenda.ics?organisation_id="+url.QueryEscape(b2.id), e.organiser, nil, "Accept-Language", "vi"), 200)
+	if body := unfold(string(vi.body)); !strings.Contains(body, `Nhu cầu: Giá đỡ thép`) || !strings.Contains(body, `Phiên dịch: tiếng Hàn`) {
+		t.Errorf("b2's Vietnamese calendar:\n%s", body)
+	}
 	s3ics := string(e.must(e.read(base+"/agenda.ics", s3.token), 200).body)
 	if !strings.Contains(unfold(s3ics), `SUMMARY:B2B meeting: Panasonic Việt Nam\, Co.\; Ltd`) {
 		t.Fatalf("the counterpart's name is not escaped:\n%s", s3ics)

@@ -46,8 +46,15 @@ func agendaICS(a agenda, ev projections.Event, now time.Time, l messages.Lang) [
 		w.prop("DTEND", icsTime(m.EndsAt))
 		w.prop("SUMMARY", icsText(l.Tf("ics.summary", m.CounterpartName)))
 		w.prop("LOCATION", icsText(ev.Venue+", "+place))
-		w.prop("DESCRIPTION", icsText(l.Tf("ics.description",
-			ev.Name, a.Name, m.CounterpartName, l.T("role."+string(m.CounterpartRole)), ev.Venue, place, m.Score)))
+		description := l.Tf("ics.description",
+			ev.Name, a.Name, m.CounterpartName, l.T("role."+string(m.CounterpartRole)), ev.Venue, place, m.Score)
+		if m.DemandTitle != "" {
+			description += "\n" + l.Tf("ics.demand", m.DemandTitle)
+		}
+		if m.InterpreterLanguage != "" {
+			description += "\n" + l.Tf("ics.interpreter", l.T("language."+m.InterpreterLanguage))
+		}
+		w.prop("DESCRIPTION", icsText(description))
 		w.prop("STATUS", status)
 		w.prop("SEQUENCE", sequence)
 		w.prop("TRANSP", "OPAQUE")

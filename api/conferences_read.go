@@ -146,18 +146,22 @@ type agenda struct {
 // agendaMeeting is a meeting seen from one side. Status is confirmed, or
 // cancelled once a registration's cancellation withdrew it.
 type agendaMeeting struct {
-	ID              uuid.UUID             `json:"id"`
-	StartsAt        time.Time             `json:"starts_at"`
-	EndsAt          time.Time             `json:"ends_at"`
-	Table           int                   `json:"table,omitempty"`
-	Booth           string                `json:"booth,omitempty"`
-	CounterpartID   uuid.UUID             `json:"counterpart_id"`
-	CounterpartName string                `json:"counterpart_name"`
-	CounterpartRole conference.Role       `json:"counterpart_role"`
-	DemandID        *uuid.UUID            `json:"demand_id"`
-	Score           int                   `json:"score"`
-	Status          string                `json:"status"`
-	Feedback        *projections.Feedback `json:"feedback,omitempty"`
+	ID              uuid.UUID       `json:"id"`
+	StartsAt        time.Time       `json:"starts_at"`
+	EndsAt          time.Time       `json:"ends_at"`
+	Table           int             `json:"table,omitempty"`
+	Booth           string          `json:"booth,omitempty"`
+	CounterpartID   uuid.UUID       `json:"counterpart_id"`
+	CounterpartName string          `json:"counterpart_name"`
+	CounterpartRole conference.Role `json:"counterpart_role"`
+	DemandID        *uuid.UUID      `json:"demand_id"`
+	DemandTitle     string          `json:"demand_title,omitempty"`
+	// InterpreterLanguage is set when the buyer meets with an interpreter
+	// of that language (JP, KR, ZH).
+	InterpreterLanguage string                `json:"interpreter_language,omitempty"`
+	Score               int                   `json:"score"`
+	Status              string                `json:"status"`
+	Feedback            *projections.Feedback `json:"feedback,omitempty"`
 }
 
 // Agenda statuses (also the iCalendar STATUS, in upper case).
@@ -209,7 +213,8 @@ func (s *Server) loadAgenda(c echo.Context) (agenda, projections.Event, error) {
 // from it when the firm is no longer registered.
 func agendaMeetingOf(m projections.Meeting, org uuid.UUID, a *agenda) agendaMeeting {
 	x := agendaMeeting{ID: m.ID, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Table: m.Table, Booth: m.Booth,
-		DemandID: m.DemandID, Score: m.Score, Status: agendaConfirmed}
+		DemandID: m.DemandID, DemandTitle: m.DemandTitle, InterpreterLanguage: m.InterpreterLanguage, Score: m.Score,
+		Status: agendaConfirmed}
 	if m.State == projections.StateWithdrawn {
 		x.Status = agendaCancelled
 	}

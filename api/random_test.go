@@ -54,6 +54,15 @@ func (w *randomWorld) pick(n int) int { return w.rng.IntN(n) }
 func (w *randomWorld) send(op, method, path string, body any) resp {
 	w.e.t.Helper()
 	r := w.e.do(method, path, w.e.organiser, body)
+	// A schedule waits for the match lists at most 5 s and then answers
+	// 503 "not caught up", which a client retries; on a machine running
+	// many test databases at once that happens. Any other 5xx fails.
+	for range 5 {
+		if r.status != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "not-caught-up") {
+			break
+		}
+		r = w.e.do(method, path, w.e.organiser, body)
+	}
 	if w.statuses[op] == nil {
 		w.statuses[op] = map[int]int{}
 	}

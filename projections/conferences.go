@@ -61,8 +61,8 @@ func (*Conferences) applyFirm(ctx context.Context, tx pgx.Tx, version int64, ev 
 	const (
 		org = `INSERT INTO conference_organisations (id, role, name) VALUES ($1, $2, $3)
 ON CONFLICT (id) DO UPDATE SET name = excluded.name`
-		offer = `INSERT INTO conference_offers (id, organisation_id, industry_group, declared_version) VALUES ($1, $2, $3, $4)
-ON CONFLICT (id) DO UPDATE SET industry_group = excluded.industry_group`
+		offer = `INSERT INTO conference_offers (id, organisation_id, industry_group, declared_version, title) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (id) DO UPDATE SET industry_group = excluded.industry_group, title = excluded.title`
 		inactive = `UPDATE conference_offers SET active = false WHERE id = $1`
 	)
 	var err error
@@ -72,17 +72,17 @@ ON CONFLICT (id) DO UPDATE SET industry_group = excluded.industry_group`
 	case supplier.ProfileRevised:
 		_, err = tx.Exec(ctx, org, e.SupplierID, string(conference.Supplier), e.Name)
 	case supplier.CapabilityDeclared:
-		_, err = tx.Exec(ctx, offer, e.CapabilityID, e.SupplierID, string(e.IndustryGroup), version)
+		_, err = tx.Exec(ctx, offer, e.CapabilityID, e.SupplierID, string(e.IndustryGroup), version, e.Title)
 	case supplier.CapabilityRevised:
-		_, err = tx.Exec(ctx, offer, e.CapabilityID, e.SupplierID, string(e.IndustryGroup), version)
+		_, err = tx.Exec(ctx, offer, e.CapabilityID, e.SupplierID, string(e.IndustryGroup), version, e.Title)
 	case supplier.CapabilityWithdrawn:
 		_, err = tx.Exec(ctx, inactive, e.CapabilityID)
 	case buyer.Registered:
 		_, err = tx.Exec(ctx, org, e.BuyerID, string(conference.Buyer), e.Name)
 	case buyer.DemandPosted:
-		_, err = tx.Exec(ctx, offer, e.DemandID, e.BuyerID, string(e.IndustryGroup), version)
+		_, err = tx.Exec(ctx, offer, e.DemandID, e.BuyerID, string(e.IndustryGroup), version, e.Title)
 	case buyer.DemandRevised:
-		_, err = tx.Exec(ctx, offer, e.DemandID, e.BuyerID, string(e.IndustryGroup), version)
+		_, err = tx.Exec(ctx, offer, e.DemandID, e.BuyerID, string(e.IndustryGroup), version, e.Title)
 	case buyer.DemandClosed:
 		_, err = tx.Exec(ctx, inactive, e.DemandID)
 	}

@@ -170,8 +170,14 @@ type Meeting struct {
 	BuyerID      uuid.UUID  `json:"buyer_id"`
 	BuyerName    string     `json:"buyer_name"`
 	DemandID     *uuid.UUID `json:"demand_id"`
-	Score        int        `json:"score"`
-	Locked       bool       `json:"locked,omitempty"`
+	// DemandTitle is the title of the demand the meeting is about, as the
+	// buyer wrote it.
+	DemandTitle string `json:"demand_title,omitempty"`
+	// InterpreterLanguage is the language the buyer needs an interpreter
+	// for at its meetings (JP, KR, ZH), from its registration.
+	InterpreterLanguage string `json:"interpreter_language,omitempty"`
+	Score               int    `json:"score"`
+	Locked              bool   `json:"locked,omitempty"`
 	// State is proposed, published or withdrawn (published, then taken out
 	// with a cancelled registration).
 	State            string              `json:"state"`
@@ -210,12 +216,15 @@ func Meetings(ctx context.Context, db Querier, eventID uuid.UUID, f MeetingFilte
 		org = &f.Organisation
 	}
 	rows, err := db.Query(ctx, `SELECT m.id, m.slot, m.starts_at, m.ends_at, m.table_no, m.booth, m.supplier_id,
-  coalesce(s.name, ''), m.buyer_id, coalesce(b.name, ''), m.demand_id, m.score, m.locked, m.state,
+  coalesce(s.name, ''), m.buyer_id, coalesce(b.name, ''), m.demand_id, coalesce(d.title, ''),
+  coalesce(r.interpreter_language, ''), m.score, m.locked, m.state,
   m.supplier_took_place, coalesce(m.supplier_rating, ''), m.buyer_took_place, coalesce(m.buyer_rating, ''),
   coalesce(m.outcome_status, ''), coalesce(m.outcome_result, ''), m.value_usd
 FROM conference_meetings m
 LEFT JOIN conference_organisations s ON s.id = m.supplier_id
 LEFT JOIN conference_organisations b ON b.id = m.buyer_id
+LEFT JOIN conference_offers d ON d.id = m.demand_id
+LEFT JOIN conference_registrations r ON r.event_id = m.event_id AND r.organisation_id = m.buyer_id
 WHERE m.event_id = $1 AND (CASE WHEN $2 THEN m.in_proposal ELSE m.state = ANY($3::text[]) END)
   AND ($4::uuid IS NULL OR m.supplier_id = $4 OR m.buyer_id = $4)
 ORDER BY m.starts_at, m.booth <> '', m.table_no, m.booth, m.id`, eventID, f.Proposal, f.States, org)
@@ -238,7 +247,7 @@ func scanMeeting(row pgx.CollectableRow) (Meeting, error) {
 		value            *float64
 	)
 	err := row.Scan(&m.ID, &m.Slot, &m.StartsAt, &m.EndsAt, &m.Table, &m.Booth, &m.SupplierID, &m.SupplierName,
-		&m.BuyerID, &m.BuyerName, &m.DemandID, &m.Score, &m.Locked, &m.State, &sTook, &sRating, &bTook, &bRating,
+		&m.BuyerID, &m.BuyerName, &m.DemandID, &m.DemandTitle, &m.InterpreterLanguage, &m.Score, &m.Locked, &m.State, &sTook, &sRating, &bTook, &bRating,
 		&status, &result, &value)
 	if sTook != nil {
 		m.SupplierFeedback = &Feedback{TookPlace: *sTook, Rating: conference.Rating(sRating)}
@@ -315,13 +324,16 @@ FROM conference_unscheduled WHERE event_id = $1 ORDER BY ord`, eventID)
 
 // Request is a meeting request of an event.
 type Request struct {
-	ID          uuid.UUID                `json:"id"`
-	SupplierID  uuid.UUID                `json:"supplier_id"`
-	BuyerID     uuid.UUID                `json:"buyer_id"`
-	RequestedBy uuid.UUID                `json:"requested_by"`
-	DemandID    *uuid.UUID               `json:"demand_id"`
-	Status      conference.RequestStatus `json:"status"`
-	Reason      string                   `json:"reason,omitempty"`
+	ID           uuid.UUID                `json:"id"`
+	SupplierID   uuid.UUID                `json:"supplier_id"`
+	SupplierName string                   `json:"supplier_name"`
+	BuyerID      uuid.UUID                `json:"buyer_id"`
+	BuyerName    string                   `json:"buyer_name"`
+	RequestedBy  uuid.UUID                `json:"requested_by"`
+	DemandID     *uuid.UUID               `json:"demand_id"`
+	DemandTitle  string                   `json:"demand_title,omitempty"`
+	Status       conference.RequestStatus `json:"status"`
+	Reason       string                   `json:"reason,omitempty"`
 }
 
 // Requests returns an event's meeting requests in the order they were made;
@@ -331,15 +343,21 @@ func Requests(ctx context.Context, db Querier, eventID, org uuid.UUID) ([]Reques
 	if org != uuid.Nil {
 		o = &org
 	}
-	rows, err := db.Query(ctx, `SELECT id, supplier_id, buyer_id, requested_by, demand_id, status, reason
-FROM conference_requests WHERE event_id = $1 AND ($2::uuid IS NULL OR supplier_id = $2 OR buyer_id = $2)
-ORDER BY requested_version`, eventID, o)
+	rows, err := db.Query(ctx, `SELECT q.id, q.supplier_id, coalesce(s.name, ''), q.buyer_id, coalesce(b.name, ''),
+  q.requested_by, q.demand_id, coalesce(d.title, ''), q.status, q.reason
+FROM conference_requests q
+LEFT JOIN conference_organisations s ON s.id = q.supplier_id
+LEFT JOIN conference_organisations b ON b.id = q.buyer_id
+LEFT JOIN conference_offers d ON d.id = q.demand_id
+WHERE q.event_id = $1 AND ($2::uuid IS NULL OR q.supplier_id = $2 OR q.buyer_id = $2)
+ORDER BY q.requested_version`, eventID, o)
 	if err != nil {
 		return nil, fmt.Errorf("projections: requests: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Request, error) {
 		var r Request
-		return r, row.Scan(&r.ID, &r.SupplierID, &r.BuyerID, &r.RequestedBy, &r.DemandID, &r.Status, &r.Reason)
+		return r, row.Scan(&r.ID, &r.SupplierID, &r.SupplierName, &r.BuyerID, &r.BuyerName, &r.RequestedBy, &r.DemandID,
+			&r.DemandTitle, &r.Status, &r.Reason)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("projections: requests: %w", err)
