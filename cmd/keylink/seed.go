@@ -15,17 +15,23 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/api"
+	"github.com/keylink/keylink/eventstore"
 )
 
 const seedHelp = `Usage: keylink seed [--suppliers N --buyers M --events K --seed S] [--if-empty]
 
 Loads a realistic demo dataset through the API's own command path (no SQL
 inserts): Hanoi supplier firms with capabilities and key-product recognitions,
-FDI buyers with demands that overlap them, and conferences and trade fairs
-with registered firms. The same flags send the same requests; the server picks
+FDI buyers with demands that overlap them, conferences and trade fairs with
+registered firms (SME flags from their head count, interpreter needs,
+unavailable times), meeting requests, the next conference's schedule
+published and the fair's proposed, and, with any events, one past conference
+with its meetings' outcomes and feedback; deals, support and two years of
+programme history. The same flags send the same requests; the server picks
 the ids. Prints a one-line summary to stderr.
 
 `
@@ -81,24 +87,53 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("issuing the seed's organiser token: %w", err)
 	}
-	o.Year = time.Now().Year() + 1
+	o.Year, o.Past = time.Now().Year()+1, pastStart(time.Now())
 	plan := planSeed(o)
 	start := time.Now()
-	l := &seedLoader{h: srv, auth: "Bearer " + token, log: log, seed: o.Seed}
+	l := &seedLoader{h: srv, auth: "Bearer " + token, log: log, seed: o.Seed, pool: sys.pool}
 	if err := l.load(ctx, plan); err != nil {
 		return err
 	}
 	if err := l.loadProgramme(ctx, plan, sys.pool, time.Now()); err != nil {
 		return err
 	}
+	if err := l.withProjector(ctx, sys.projector, plan); err != nil {
+		return err
+	}
 	fmt.Fprintln(stderr, l.summary(time.Since(start)))
 	return nil
+}
+
+// withProjector runs the projector while loadMeetings schedules the events,
+// since a schedule is drawn from the match lists.
+func (l *seedLoader) withProjector(ctx context.Context, proj *eventstore.Projector, plan seedPlan) error {
+	if len(plan.Events) == 0 {
+		return nil
+	}
+	sups, buys, err := seededIDs(ctx, l.pool, plan)
+	if err != nil {
+		return err
+	}
+	projCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- proj.Run(projCtx) }()
+	defer func() {
+		stop()
+		<-done
+	}()
+	wait := func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		return proj.WaitFor(ctx, proj.Names(), l.position)
+	}
+	return l.loadMeetings(ctx, plan, sups, buys, wait)
 }
 
 // seedLoader sends a plan's requests to the API handler in process, as an
 // organiser, and keeps count.
 type seedLoader struct {
 	h    http.Handler
+	pool *pgxpool.Pool
 	auth string
 	log  *slog.Logger
 	seed uint64
@@ -106,6 +141,8 @@ type seedLoader struct {
 	requests, suppliers, capabilities, keyProducts, buyers, demands, events, registrations int
 	position                                                                               int64
 	eventsSkipped                                                                          bool
+	eventIDs                                                                               []uuid.UUID // of plan.Events, in order
+	meetings                                                                               seedMeetings
 }
 
 // seedStatusError is an answer other than 2xx.
@@ -198,10 +235,6 @@ func (l *seedLoader) load(ctx context.Context, plan seedPlan) error {
 // conference endpoints are not wired yet answers the first POST /v1/events
 // with 404 or 405; the events are then skipped with a note.
 func (l *seedLoader) loadEvents(ctx context.Context, events []plannedEvent, supIDs, buyIDs []uuid.UUID) error {
-	type registration struct {
-		OrganisationID uuid.UUID `json:"organisation_id"`
-		Booth          string    `json:"booth,omitempty"`
-	}
 	for i, e := range events {
 		id, err := l.post(ctx, "/v1/events", e.Details)
 		var se *seedStatusError
@@ -214,18 +247,35 @@ func (l *seedLoader) loadEvents(ctx context.Context, events []plannedEvent, supI
 			return err
 		}
 		l.events++
-		for _, r := range e.Registrations {
-			body := registration{Booth: r.Booth}
-			if r.Supplier >= 0 {
-				body.OrganisationID = supIDs[r.Supplier]
-			} else {
-				body.OrganisationID = buyIDs[r.Buyer]
-			}
-			if _, err := l.post(ctx, "/v1/events/"+id.String()+"/registrations", body); err != nil {
-				return err
-			}
-			l.registrations++
+		l.eventIDs = append(l.eventIDs, id)
+		if err := l.register(ctx, id, e, supIDs, buyIDs); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// seedRegistration is the body of POST /v1/events/{id}/registrations.
+type seedRegistration struct {
+	OrganisationID      uuid.UUID    `json:"organisation_id"`
+	Booth               string       `json:"booth,omitempty"`
+	InterpreterLanguage string       `json:"interpreter_language,omitempty"`
+	Unavailable         []seedPeriod `json:"unavailable,omitempty"`
+}
+
+// register registers the firms of e for the event id.
+func (l *seedLoader) register(ctx context.Context, id uuid.UUID, e plannedEvent, supIDs, buyIDs []uuid.UUID) error {
+	for _, r := range e.Registrations {
+		body := seedRegistration{Booth: r.Booth, InterpreterLanguage: r.Interpreter, Unavailable: r.Unavailable}
+		if r.Supplier >= 0 {
+			body.OrganisationID = supIDs[r.Supplier]
+		} else {
+			body.OrganisationID = buyIDs[r.Buyer]
+		}
+		if _, err := l.post(ctx, "/v1/events/"+id.String()+"/registrations", body); err != nil {
+			return err
+		}
+		l.registrations++
 	}
 	return nil
 }
@@ -235,6 +285,10 @@ func (l *seedLoader) summary(took time.Duration) string {
 	events := fmt.Sprintf("%d events (%d registrations)", l.events, l.registrations)
 	if l.eventsSkipped {
 		events = "events skipped (the conference endpoints are not available)"
+	}
+	if l.events > 0 && !l.eventsSkipped {
+		m := l.meetings
+		events += fmt.Sprintf(", %d meeting requests, %d meetings scheduled, %d outcomes, %d feedback", m.requests, m.scheduled, m.outcomes, m.feedback)
 	}
 	return fmt.Sprintf("keylink seed: loaded %d suppliers (%d capabilities, %d key-product recognitions), %d buyers (%d demands), %s with --seed %d: %d requests in %s, last position %d",
 		l.suppliers, l.capabilities, l.keyProducts, l.buyers, l.demands, events, l.seed, l.requests, took.Round(time.Millisecond), l.position)

@@ -22,6 +22,9 @@ type seedOptions struct {
 	// Year is the year the first events and the demands' needed_by dates
 	// fall in: next year, so that registrations stay open.
 	Year int
+	// Past is when the past event (which gets outcomes) started; zero for
+	// none.
+	Past time.Time
 }
 
 // Bounds of the flags: enough for load tests, small enough for tax codes to
@@ -38,6 +41,9 @@ type seedPlan struct {
 	Suppliers []plannedSupplier
 	Buyers    []plannedBuyer
 	Events    []plannedEvent
+	// Past is the event that took place already, with outcomes; nil
+	// without events.
+	Past *plannedEvent
 }
 
 // plannedSupplier is POST /v1/suppliers, then its capabilities and
@@ -66,21 +72,32 @@ type plannedEvent struct {
 
 // eventBody is the contract's body of POST /v1/events.
 type eventBody struct {
-	Kind                      string    `json:"kind"`
-	Name                      string    `json:"name"`
-	Venue                     string    `json:"venue"`
-	StartsAt                  time.Time `json:"starts_at"`
-	EndsAt                    time.Time `json:"ends_at"`
-	SlotMinutes               int       `json:"slot_minutes"`
-	Tables                    int       `json:"tables"`
-	MaxMeetingsPerParticipant int       `json:"max_meetings_per_participant"`
+	Kind                      string       `json:"kind"`
+	Name                      string       `json:"name"`
+	Venue                     string       `json:"venue"`
+	StartsAt                  time.Time    `json:"starts_at"`
+	EndsAt                    time.Time    `json:"ends_at"`
+	SlotMinutes               int          `json:"slot_minutes"`
+	Tables                    int          `json:"tables"`
+	MaxMeetingsPerParticipant int          `json:"max_meetings_per_participant"`
+	Breaks                    []seedPeriod `json:"breaks,omitempty"`
+	MaxConsecutive            int          `json:"max_consecutive,omitempty"`
+}
+
+// seedPeriod is a {"from", "to"} of the contract.
+type seedPeriod struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
 }
 
 // plannedRegistration registers supplier Supplier or buyer Buyer (index,
-// -1 when the other), a supplier with an optional booth.
+// -1 when the other), a supplier with an optional booth, a buyer with the
+// language it needs an interpreter for, either with the times it is away.
 type plannedRegistration struct {
 	Supplier, Buyer int
 	Booth           string
+	Interpreter     string
+	Unavailable     []seedPeriod
 }
 
 // requests counts the HTTP requests the plan sends.
@@ -106,6 +123,9 @@ func planSeed(o seedOptions) seedPlan {
 	p.Suppliers = g.suppliers(o.Suppliers, o.Seed)
 	p.Buyers = g.buyers(o.Buyers, p.Suppliers)
 	p.Events = g.events(o.Events, p.Suppliers, p.Buyers)
+	if o.Events > 0 && !o.Past.IsZero() {
+		p.Past = g.pastEvent(o.Past, p.Suppliers, p.Buyers)
+	}
 	return p
 }
 
@@ -764,6 +784,9 @@ func (g *gen) events(n int, sups []plannedSupplier, buys []plannedBuyer) []plann
 				StartsAt: start, EndsAt: start.AddDate(0, 0, 3).Add(9 * time.Hour), SlotMinutes: 30, Tables: 20, MaxMeetingsPerParticipant: 10}
 			nSup, nBuy = scaled(len(sups), 40, 10), scaled(len(buys), 60, 5)
 		}
+		lunch := time.Date(e.Details.StartsAt.Year(), e.Details.StartsAt.Month(), e.Details.StartsAt.Day(), 12, 0, 0, 0, ict)
+		e.Details.Breaks = []seedPeriod{{From: lunch, To: lunch.Add(90 * time.Minute)}} // recurs every day
+		e.Details.MaxConsecutive = 4
 		order := g.r.Perm(len(sups))
 		if e.Details.Kind == "conference" {
 			slices.SortStableFunc(order, func(a, b int) int {
@@ -771,18 +794,72 @@ func (g *gen) events(n int, sups []plannedSupplier, buys []plannedBuyer) []plann
 			})
 		}
 		for k, i := range order[:nSup] {
-			r := plannedRegistration{Supplier: i, Buyer: -1}
+			r := plannedRegistration{Supplier: i, Buyer: -1, Unavailable: g.away(e.Details)}
 			if e.Details.Kind == "fair" {
 				r.Booth = boothName(k)
 			}
 			e.Registrations = append(e.Registrations, r)
 		}
 		for _, i := range g.r.Perm(len(buys))[:nBuy] {
-			e.Registrations = append(e.Registrations, plannedRegistration{Supplier: -1, Buyer: i})
+			e.Registrations = append(e.Registrations, g.buyerRegistration(i, buys[i], e.Details))
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// pastEvent is a conference that took place at start: the organiser
+// backfills it, and its meetings get outcomes (see loadMeetings), so that
+// every report has real numbers on first start.
+func (g *gen) pastEvent(start time.Time, sups []plannedSupplier, buys []plannedBuyer) *plannedEvent {
+	e := &plannedEvent{Details: eventBody{Kind: "conference",
+		Name: fmt.Sprintf("Hội nghị kết nối cung ứng công nghiệp hỗ trợ với doanh nghiệp FDI, tháng %d/%d",
+			int(start.Month()), start.Year()),
+		Venue:    "Trung tâm Triển lãm Giảng Võ, Ba Đình, Hà Nội",
+		StartsAt: start, EndsAt: start.Add(8*time.Hour + 30*time.Minute), SlotMinutes: 30, Tables: 30,
+		MaxMeetingsPerParticipant: 6, MaxConsecutive: 4}}
+	lunch := start.Add(4 * time.Hour)
+	e.Details.Breaks = []seedPeriod{{From: lunch, To: lunch.Add(90 * time.Minute)}}
+	for _, i := range g.r.Perm(len(sups))[:scaled(len(sups), 20, 8)] {
+		e.Registrations = append(e.Registrations, plannedRegistration{Supplier: i, Buyer: -1})
+	}
+	for _, i := range g.r.Perm(len(buys))[:scaled(len(buys), 40, 4)] {
+		e.Registrations = append(e.Registrations, g.buyerRegistration(i, buys[i], e.Details))
+	}
+	return e
+}
+
+// buyerRegistration registers buyer i; about half of the Japanese, Korean
+// and Chinese buyers ask for an interpreter, and some are away for a while.
+func (g *gen) buyerRegistration(i int, b plannedBuyer, d eventBody) plannedRegistration {
+	r := plannedRegistration{Supplier: -1, Buyer: i, Unavailable: g.away(d)}
+	if lang := interpreterFor(b.Profile.Country); lang != "" && g.chance(0.5) {
+		r.Interpreter = lang
+	}
+	return r
+}
+
+// interpreterFor is the interpreter language a buyer from country needs.
+func interpreterFor(country string) string {
+	switch country {
+	case "JP":
+		return "JP"
+	case "KR":
+		return "KR"
+	case "CN", "TW":
+		return "ZH"
+	}
+	return ""
+}
+
+// away gives about one firm in twelve an hour or two away on the event's
+// first morning or afternoon.
+func (g *gen) away(d eventBody) []seedPeriod {
+	if !g.chance(1.0 / 12) {
+		return nil
+	}
+	from := d.StartsAt.Add(time.Duration(g.between(0, 6)) * time.Hour)
+	return []seedPeriod{{From: from, To: from.Add(time.Duration(g.between(2, 4)) * 30 * time.Minute)}}
 }
 
 // scaled is pct% of n, at least floor (or n when smaller).

@@ -52,7 +52,7 @@ func TestSeedLoadsThroughTheAPIAndIfEmptyWritesNothing(t *testing.T) {
 	defer pool.Close()
 	got := eventCounts(t, pool)
 
-	plan := planSeed(seedOptions{Suppliers: 20, Buyers: 5, Events: 2, Seed: 7, Year: time.Now().Year() + 1})
+	plan := planSeed(seedOptions{Suppliers: 20, Buyers: 5, Events: 2, Seed: 7, Year: time.Now().Year() + 1, Past: pastStart(time.Now())})
 	want := map[string]int{"SupplierRegistered": 20, "BuyerRegistered": 5}
 	for _, s := range plan.Suppliers {
 		want["CapabilityDeclared"] += len(s.Capabilities)
@@ -62,9 +62,19 @@ func TestSeedLoadsThroughTheAPIAndIfEmptyWritesNothing(t *testing.T) {
 		want["DemandPosted"] += len(b.Demands)
 	}
 	if !strings.Contains(summary, "events skipped") {
-		want["ConferenceEventCreated"] = 2
-		for _, e := range plan.Events {
+		want["ConferenceEventCreated"] = 3 // the conference, the fair, the past conference
+		for _, e := range append(plan.Events, *plan.Past) {
 			want["ConferenceFirmRegistered"] += len(e.Registrations)
+		}
+		// Schedules: the conference and the past one published, the
+		// fair's proposed; the past one has outcomes.
+		want["ConferenceScheduleProposed"], want["ConferenceSchedulePublished"] = 3, 2
+		if got["ConferenceMeetingOutcomeRecorded"] == 0 || got["ConferenceMeetingFeedbackGiven"] == 0 ||
+			got["ConferenceInterpreterDeclared"] == 0 {
+			t.Errorf("the past event has no outcomes or feedback, or nobody needs an interpreter: %v", got)
+		}
+		if !strings.Contains(summary, "meetings scheduled") {
+			t.Errorf("summary %q does not count the meetings", summary)
 		}
 	}
 	for typ, n := range want {
