@@ -157,7 +157,10 @@ func (w *randomWorld) step() {
 
 // createEvent makes a conference in the past (backfilled) or the future.
 func (w *randomWorld) createEvent() {
-	start := time.Now().In(venue).Truncate(time.Hour).AddDate(0, 0, 30)
+	// 08:00 at the venue 30 days on: an event of 3 hours starting later in
+	// the day could cross midnight and be refused as a several-day event.
+	now := time.Now().In(venue)
+	start := time.Date(now.Year(), now.Month(), now.Day(), 8, 0, 0, 0, venue).AddDate(0, 0, 30)
 	if w.pick(2) == 0 {
 		start = start.AddDate(0, -3, 0)
 	}

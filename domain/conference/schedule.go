@@ -252,26 +252,29 @@ func (c *Conference) proposed(pl plan, res schedule.Result, in ScheduleInput, no
 		e.Bound += m.Score
 		e.ScoreBound += m.Score
 	}
-	previous := map[[2]uuid.UUID]uuid.UUID{}
+	previous := map[[2]uuid.UUID]Meeting{}
 	if c.proposal != nil {
 		for _, m := range c.proposal.Meetings {
-			previous[[2]uuid.UUID{m.SupplierID, m.BuyerID}] = m.ID
+			previous[[2]uuid.UUID{m.SupplierID, m.BuyerID}] = m
 		}
 	}
 	length := time.Duration(c.details.SlotMinutes) * time.Minute
+	var movable []int // indexes in e.Meetings of the meetings this proposal placed
 	for _, x := range res.Meetings {
 		k := [2]uuid.UUID{x.Supplier, x.Buyer}
 		if x.Locked {
 			e.Meetings = append(e.Meetings, pl.fixed[k])
 			continue
 		}
-		id := previous[k]
+		id := previous[k].ID
 		if id == uuid.Nil {
 			id = in.NewID()
 		}
+		movable = append(movable, len(e.Meetings))
 		e.Meetings = append(e.Meetings, Meeting{ID: id, Slot: x.Slot, StartsAt: x.Start, EndsAt: x.Start.Add(length),
 			Table: x.Table, Booth: x.Booth, SupplierID: x.Supplier, BuyerID: x.Buyer, DemandID: x.Demand, Score: x.Score})
 	}
+	keepTables(e.Meetings, movable, previous)
 	sortMeetings(e.Meetings)
 	leftOut = slices.Clone(pl.filtered)
 	for _, u := range res.Unscheduled {
@@ -287,6 +290,57 @@ func (c *Conference) proposed(pl plan, res schedule.Result, in ScheduleInput, no
 		}
 	}
 	return e, leftOut
+}
+
+// keepTables gives the meetings this proposal placed at tables (movable,
+// indexes in ms) the table their pair had in the previous proposal where
+// that table is free in their slot: the tables of a slot are alike, so
+// relabelling them changes nothing the solver decided, and people keep the
+// table numbers they have seen. The others keep the solver's table when it
+// is still free, else take the lowest free one.
+func keepTables(ms []Meeting, movable []int, previous map[[2]uuid.UUID]Meeting) {
+	taken := map[[2]int]bool{} // slot, table
+	isMovable := make(map[int]bool, len(movable))
+	for _, i := range movable {
+		isMovable[i] = true
+	}
+	for i, m := range ms {
+		if !isMovable[i] && m.Table > 0 {
+			taken[[2]int{m.Slot, m.Table}] = true
+		}
+	}
+	var rest []int
+	for _, i := range movable {
+		m := &ms[i]
+		if m.Table == 0 {
+			continue // a booth
+		}
+		prev := previous[[2]uuid.UUID{m.SupplierID, m.BuyerID}]
+		if prev.Table > 0 && !taken[[2]int{m.Slot, prev.Table}] {
+			m.Table = prev.Table
+			taken[[2]int{m.Slot, m.Table}] = true
+			continue
+		}
+		rest = append(rest, i)
+	}
+	var later []int
+	for _, i := range rest {
+		m := &ms[i]
+		if !taken[[2]int{m.Slot, m.Table}] {
+			taken[[2]int{m.Slot, m.Table}] = true
+			continue
+		}
+		later = append(later, i)
+	}
+	for _, i := range later {
+		m := &ms[i]
+		t := 1
+		for taken[[2]int{m.Slot, t}] {
+			t++
+		}
+		m.Table = t
+		taken[[2]int{m.Slot, t}] = true
+	}
 }
 
 // PublishSchedule makes the proposal the schedule firms see. It fails with

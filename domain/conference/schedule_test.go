@@ -271,3 +271,23 @@ func TestProblem(t *testing.T) {
 		t.Fatalf("interpreters %v", got)
 	}
 }
+
+// A re-proposal keeps each pair at the table it had in the draft people
+// saw, where that table is free in its slot.
+func TestReproposalKeepsTables(t *testing.T) {
+	m1, m2 := meeting("m1", 0, s1, b1, 80), meeting("m2", 1, s2, b2, 50)
+	m1.Table, m2.Table = 2, 2
+	run(t, []testCase{{name: "tables kept", given: withTwoTables(proposal(m1, m2)),
+		when: propose(candidates(pair(s1, b1, 80), pair(s2, b2, 50)), before),
+		check: func(t *testing.T, _ *conference.Conference, recorded []domain.Event) {
+			e := recorded[0].(conference.ScheduleProposed)
+			if len(e.Meetings) != 2 {
+				t.Fatalf("meetings %+v", e.Meetings)
+			}
+			for _, m := range e.Meetings {
+				if m.Table != 2 || m.ID != id("m1") && m.ID != id("m2") {
+					t.Errorf("meeting %s at table %d, slot %d; want table 2 as before", m.ID, m.Table, m.Slot)
+				}
+			}
+		}}})
+}
