@@ -36,6 +36,18 @@ type env struct {
 func newEnv(t *testing.T, opts ...func(*api.Config)) *env {
 	t.Helper()
 	pool := dbtest.New(t)
+	url, srv, store := serveOn(t, pool, opts...)
+	token, err := api.IssueToken(context.Background(), execer{pool}, api.Principal{Role: api.RoleOrganiser, Name: "test organiser"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, url: url, organiser: token, pool: pool, store: store, srv: srv}
+}
+
+// serveOn starts an API server with its own store and running projector
+// on the database of pool, as one `keylink serve` process would.
+func serveOn(t *testing.T, pool *pgxpool.Pool, opts ...func(*api.Config)) (string, *api.Server, *eventstore.Store) {
+	t.Helper()
 	codec, err := projections.Registry()
 	if err != nil {
 		t.Fatal(err)
@@ -62,11 +74,7 @@ func newEnv(t *testing.T, opts ...func(*api.Config)) *env {
 	done := make(chan struct{})
 	go func() { _ = proj.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done; ts.Close() })
-	token, err := api.IssueToken(ctx, execer{pool}, api.Principal{Role: api.RoleOrganiser, Name: "test organiser"}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, url: ts.URL, organiser: token, pool: pool, store: store, srv: srv}
+	return ts.URL, srv, store
 }
 
 type execer struct{ pool *pgxpool.Pool }
