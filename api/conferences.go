@@ -530,14 +530,18 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 	if err := s.awaitMatches(c); err != nil {
 		return err
 	}
+	// The candidates are read from the match lists before the write
+	// transaction, for the firms registered now: the stream stays locked
+	// only while solving. A firm registered in between gets its meetings
+	// at the next proposal; one that left is dropped by the plan.
+	cands, err := s.candidatesOf(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	return s.command(c, http.StatusOK, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
 		var out scheduleAnswer
 		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{}, func(conf *conference.Conference) error {
-			candidates, err := candidates(ctx, tx, conf, s.now())
-			if err != nil {
-				return err
-			}
-			input := conference.ScheduleInput{Candidates: candidates, Floor: in.Floor,
+			input := conference.ScheduleInput{Candidates: cands, Floor: in.Floor,
 				NewID: func() uuid.UUID { return uuid.Must(uuid.NewV7()) }}
 			leftOut, err := conf.ProposeSchedule(input, s.now())
 			if err != nil {
@@ -573,9 +577,25 @@ func (s *Server) awaitMatches(c echo.Context) error {
 	return s.proj.WaitFor(ctx, []string{"matches"}, head)
 }
 
+// candidatesOf reads the match lists of the firms registered for the event
+// id, as they stand today, outside any write transaction.
+func (s *Server) candidatesOf(ctx context.Context, id uuid.UUID) ([]schedule.Pair, error) {
+	recs, err := s.store.ReadStream(ctx, conferenceStream(id))
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	conf := &conference.Conference{}
+	for _, r := range recs {
+		if r.Event != nil {
+			conf.Apply(r.Event)
+		}
+	}
+	return candidates(ctx, s.pool, conf, s.now())
+}
+
 // candidates reads the match lists of the firms registered for conf, as
-// they stand today, in the command's transaction.
-func candidates(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference, today time.Time) ([]schedule.Pair, error) {
+// they stand today.
+func candidates(ctx context.Context, db projections.RowQuerier, conf *conference.Conference, today time.Time) ([]schedule.Pair, error) {
 	var suppliers, buyers []uuid.UUID
 	for _, r := range conf.Registrations() {
 		if r.Role == conference.Supplier {
@@ -584,7 +604,7 @@ func candidates(ctx context.Context, tx *eventstore.Tx, conf *conference.Confere
 			buyers = append(buyers, r.OrganisationID)
 		}
 	}
-	pairs, err := projections.Candidates(ctx, tx, suppliers, buyers, today)
+	pairs, err := projections.Candidates(ctx, db, suppliers, buyers, today)
 	return pairs, unavailable(err)
 }
 
