@@ -39,7 +39,10 @@ Organiser token (valid one year):
 
 Web console: $base/
   Sign in as the organiser: paste the token above into "Ban tổ chức" (Organisers).
-  Suppliers and buyers sign in with the e-mail and password of POST /v1/signup.
+  Suppliers and buyers sign in with their e-mail and password; the demo dataset has
+    a supplier: nhacungcap@demo.keylink.vn / keylink-demo-2026
+    a buyer:    muahang@demo.keylink.vn / keylink-demo-2026
+  (they meet at the upcoming conference; demo passwords, for demo data only).
 
 Try:
   curl -s $base/readyz

@@ -143,6 +143,7 @@ type seedLoader struct {
 	eventsSkipped                                                                          bool
 	eventIDs                                                                               []uuid.UUID // of plan.Events, in order
 	meetings                                                                               seedMeetings
+	demoUsers                                                                              []demoUser
 }
 
 // seedStatusError is an answer other than 2xx.
@@ -289,6 +290,9 @@ func (l *seedLoader) summary(took time.Duration) string {
 	if l.events > 0 && !l.eventsSkipped {
 		m := l.meetings
 		events += fmt.Sprintf(", %d meeting requests, %d meetings scheduled, %d outcomes, %d feedback", m.requests, m.scheduled, m.outcomes, m.feedback)
+	}
+	for _, u := range l.demoUsers {
+		events += fmt.Sprintf(", demo %s user %s", u.role, u.email)
 	}
 	return fmt.Sprintf("keylink seed: loaded %d suppliers (%d capabilities, %d key-product recognitions), %d buyers (%d demands), %s with --seed %d: %d requests in %s, last position %d",
 		l.suppliers, l.capabilities, l.keyProducts, l.buyers, l.demands, events, l.seed, l.requests, took.Round(time.Millisecond), l.position)

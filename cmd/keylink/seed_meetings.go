@@ -80,6 +80,11 @@ func (l *seedLoader) loadMeetings(ctx context.Context, plan seedPlan, sups, buys
 			return err
 		}
 		l.meetings.scheduled += len(ans.Meetings)
+		if !e.draft && e.id != pastID && len(ans.Meetings) > 0 && l.demoUsers == nil {
+			if err := l.addDemoUsers(ctx, ans.Meetings[0].SupplierID, ans.Meetings[0].BuyerID); err != nil {
+				return err
+			}
+		}
 		if e.id == pastID {
 			if err := l.outcomes(ctx, r, pastID, ans); err != nil {
 				return err
@@ -200,6 +205,39 @@ func (l *seedLoader) outcomes(ctx context.Context, r *rand.Rand, id uuid.UUID, a
 			}
 			l.meetings.feedback++
 		}
+	}
+	return nil
+}
+
+// Demo users: a user of a supplier and of a buyer that meet at the upcoming
+// conference, so that the console can be tried from both sides. Their
+// password is public: the seed is a demo dataset, never production data.
+const (
+	demoSupplierEmail = "nhacungcap@demo.keylink.vn"
+	demoBuyerEmail    = "muahang@demo.keylink.vn"
+	demoPassword      = "keylink-demo-2026"
+)
+
+// demoUser is a seeded user for the summary.
+type demoUser struct{ email, role string }
+
+// addDemoUsers invites the demo e-mails to the two firms and accepts the
+// invitations with the demo password, as people would.
+func (l *seedLoader) addDemoUsers(ctx context.Context, supplierID, buyerID uuid.UUID) error {
+	for _, u := range []struct {
+		org   uuid.UUID
+		email string
+		role  string
+	}{{supplierID, demoSupplierEmail, "supplier"}, {buyerID, demoBuyerEmail, "buyer"}} {
+		var inv struct{ Token string }
+		if _, err := l.call(ctx, http.MethodPost, "/v1/organisations/"+u.org.String()+"/invitations", map[string]any{"email": u.email}, &inv); err != nil {
+			return err
+		}
+		var acc struct{ Token string }
+		if _, err := l.call(ctx, http.MethodPost, "/v1/invitations/accept", map[string]any{"token": inv.Token, "password": demoPassword}, &acc); err != nil {
+			return err
+		}
+		l.demoUsers = append(l.demoUsers, demoUser{u.email, u.role})
 	}
 	return nil
 }

@@ -73,7 +73,8 @@ func TestSeedLoadsThroughTheAPIAndIfEmptyWritesNothing(t *testing.T) {
 			got["ConferenceInterpreterDeclared"] == 0 {
 			t.Errorf("the past event has no outcomes or feedback, or nobody needs an interpreter: %v", got)
 		}
-		if !strings.Contains(summary, "meetings scheduled") {
+		if !strings.Contains(summary, "meetings scheduled") || !strings.Contains(summary, "demo supplier user "+demoSupplierEmail) ||
+			!strings.Contains(summary, "demo buyer user "+demoBuyerEmail) {
 			t.Errorf("summary %q does not count the meetings", summary)
 		}
 	}
