@@ -23,12 +23,18 @@ func (s *Server) listEvents(c echo.Context) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	return c.JSON(http.StatusOK, eventList{Events: events})
+	return c.JSON(http.StatusOK, eventList{Items: events, Events: events, Total: len(events)})
 }
 
-// eventList is GET /v1/events.
+// eventList is GET /v1/events: the second wave's list shape (items,
+// next_cursor, total; a city runs a few events a year, so one page holds
+// them all and next_cursor is empty), with the same items also under
+// "events", the key of the first version, for clients written against it.
 type eventList struct {
-	Events []projections.EventSummary `json:"events"`
+	Items      []projections.EventSummary `json:"items"`
+	NextCursor string                     `json:"next_cursor"`
+	Total      int                        `json:"total"`
+	Events     []projections.EventSummary `json:"events"`
 }
 
 // requestList is GET /v1/events/{id}/meeting-requests.

@@ -308,7 +308,21 @@ func TestSupplierListAdditions(t *testing.T) {
 		"/v1/suppliers?limit=0&industry_group=x&cursor=%3F": {"industry_group", "limit", "cursor"},
 		"/v1/events?page=2":                                 {"page"},
 	})
-	e.must(e.do("GET", "/v1/events", buyerTok, nil), 200)
+	created := e.must(e.do("POST", "/v1/events", e.organiser, eventBody("Hội nghị kết nối 2030")), 201)
+	event := created.str(t, "id")
+	var list struct {
+		Items      []struct{ ID string } `json:"items"`
+		NextCursor *string               `json:"next_cursor"`
+		Total      int                   `json:"total"`
+		Events     []struct{ ID string } `json:"events"`
+	}
+	if err := jsonUnmarshal(e.must(e.read(fmt.Sprintf("/v1/events?after=%d", created.num(t, "position")), buyerTok), 200).body, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 1 || list.Items[0].ID != event || list.Total != 1 || list.NextCursor == nil || *list.NextCursor != "" ||
+		len(list.Events) != 1 || list.Events[0].ID != event {
+		t.Fatalf("GET /v1/events: %+v", list)
+	}
 }
 
 // TestListsNeverFail: odd text in every text parameter of the lists is a
