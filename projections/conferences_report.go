@@ -149,30 +149,24 @@ type ReportMeeting struct {
 
 // Meeting statuses in the report.
 const (
-	StatusHeld       = "held"
-	StatusNoShow     = "no_show"
-	StatusUnreported = "unreported"
+	StatusHeld       = string(conference.AttendanceHeld)
+	StatusNoShow     = string(conference.AttendanceNoShow)
+	StatusUnreported = string(conference.AttendanceUnreported)
 )
 
-// status applies the rules: a meeting is a no-show when either side said it
-// did not take place or the organiser recorded it so; held when the
-// organiser recorded it held or a side said it took place; else unreported.
+// status is the meeting's conference.AttendanceOf.
 func (m Meeting) status() string {
-	sides := []*Feedback{m.SupplierFeedback, m.BuyerFeedback}
-	if m.Outcome != nil && m.Outcome.Status == conference.NoShow {
-		return StatusNoShow
+	var outcome *conference.Status
+	if m.Outcome != nil {
+		outcome = &m.Outcome.Status
 	}
-	held := m.Outcome != nil && m.Outcome.Status == conference.Held
-	for _, f := range sides {
-		if f != nil && !f.TookPlace {
-			return StatusNoShow
+	var said []*bool
+	for _, f := range []*Feedback{m.SupplierFeedback, m.BuyerFeedback} {
+		if f != nil {
+			said = append(said, &f.TookPlace)
 		}
-		held = held || f != nil && f.TookPlace
 	}
-	if held {
-		return StatusHeld
-	}
-	return StatusUnreported
+	return string(conference.AttendanceOf(outcome, said...))
 }
 
 // EventReport builds the report of an event, with the match lists as they

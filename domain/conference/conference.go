@@ -262,13 +262,15 @@ func (c *Conference) Feedback(meetingID uuid.UUID) map[Role]Feedback {
 // NoShow reports whether a meeting counts as a no-show: either side said it
 // did not take place, or the organiser recorded it so.
 func (c *Conference) NoShow(meetingID uuid.UUID) bool {
-	for _, f := range c.feedback[meetingID] {
-		if !f.TookPlace {
-			return true
-		}
+	var outcome *Status
+	if o, ok := c.outcomes[meetingID]; ok {
+		outcome = &o.Status
 	}
-	o, ok := c.outcomes[meetingID]
-	return ok && o.Status == NoShow
+	var said []*bool
+	for _, f := range c.feedback[meetingID] {
+		said = append(said, &f.TookPlace)
+	}
+	return AttendanceOf(outcome, said...) == AttendanceNoShow
 }
 
 // Outcome returns the organiser's record of a meeting.

@@ -43,6 +43,38 @@ const (
 	NoShow Status = "no_show"
 )
 
+// Attendance is what became of a published meeting, for reports.
+type Attendance string
+
+// Attendances.
+const (
+	AttendanceHeld       Attendance = "held"
+	AttendanceNoShow     Attendance = "no_show"
+	AttendanceUnreported Attendance = "unreported"
+)
+
+// AttendanceOf is the one rule every report counts meetings by: a meeting
+// is a no-show when the organiser recorded it so or either side said it did
+// not take place; held when the organiser recorded it held or a side said
+// it took place; else unreported. outcome is nil when none was recorded,
+// and tookPlace holds each side's word (nil when that side said nothing).
+func AttendanceOf(outcome *Status, tookPlace ...*bool) Attendance {
+	if outcome != nil && *outcome == NoShow {
+		return AttendanceNoShow
+	}
+	held := outcome != nil && *outcome == Held
+	for _, t := range tookPlace {
+		if t != nil && !*t {
+			return AttendanceNoShow
+		}
+		held = held || t != nil && *t
+	}
+	if held {
+		return AttendanceHeld
+	}
+	return AttendanceUnreported
+}
+
 // Result is what a meeting led to.
 type Result string
 

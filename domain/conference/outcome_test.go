@@ -98,3 +98,28 @@ func TestRecordOutcome(t *testing.T) {
 		{name: "unknown meeting", given: basics(), when: record(contract, closes), err: domain.ErrNotFound},
 	})
 }
+
+func TestAttendanceOf(t *testing.T) {
+	yes, no := true, false
+	held, noShow := conference.Held, conference.NoShow
+	tests := []struct {
+		name    string
+		outcome *conference.Status
+		said    []*bool
+		want    conference.Attendance
+	}{
+		{"nothing said", nil, nil, conference.AttendanceUnreported},
+		{"sides silent", nil, []*bool{nil, nil}, conference.AttendanceUnreported},
+		{"one side met", nil, []*bool{&yes, nil}, conference.AttendanceHeld},
+		{"both met", nil, []*bool{&yes, &yes}, conference.AttendanceHeld},
+		{"one side says no", nil, []*bool{&yes, &no}, conference.AttendanceNoShow},
+		{"organiser: held", &held, nil, conference.AttendanceHeld},
+		{"organiser: held, a side says no", &held, []*bool{&no}, conference.AttendanceNoShow},
+		{"organiser: no-show, sides say met", &noShow, []*bool{&yes, &yes}, conference.AttendanceNoShow},
+	}
+	for _, tc := range tests {
+		if got := conference.AttendanceOf(tc.outcome, tc.said...); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
