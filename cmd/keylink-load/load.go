@@ -242,11 +242,12 @@ var opening = []op{
 	opSearch, opDemandMatches, opSupplierMatches,
 }
 
-// work runs steps until deadline, the opening first. A step that got no
-// answer or a 503 is followed by a short pause, so a server that is down is
-// not spun on.
+// work runs steps until deadline, the opening first: the opening is always
+// run whole, even past the deadline on a slow server, so that every run
+// drives every endpoint. A step that got no answer or a 503 is followed by
+// a short pause, so a server that is down is not spun on.
 func (w *worker) work(ctx context.Context, deadline time.Time) {
-	for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+	for i := 0; (i < len(opening) || time.Now().Before(deadline)) && ctx.Err() == nil; i++ {
 		next := pick(w.rng)
 		if i < len(opening) {
 			next = opening[i]
