@@ -478,4 +478,7 @@ var en = map[string]string{
 	"Server busy":                                                                    "Server busy",
 	"too many sign-ins are being checked at once; retry in a second":                 "too many sign-ins are being checked at once; retry in a second",
 	"gone": "gone",
+
+	// Hanoi's wards and communes (domain.LookupWard).
+	"must be one of Hanoi's 126 wards and communes, such as Phường Hoàn Kiếm or Xã Đông Anh": "must be one of Hanoi's 126 wards and communes, such as Phường Hoàn Kiếm or Xã Đông Anh",
 }

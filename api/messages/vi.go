@@ -478,4 +478,7 @@ var vi = map[string]string{
 	"Server busy":                                                                    "Máy chủ đang bận",
 	"too many sign-ins are being checked at once; retry in a second":                 "đang kiểm tra quá nhiều lượt đăng nhập cùng lúc; hãy thử lại sau một giây",
 	"gone": "không còn hiệu lực",
+
+	// Hanoi's wards and communes (domain.LookupWard).
+	"must be one of Hanoi's 126 wards and communes, such as Phường Hoàn Kiếm or Xã Đông Anh": "phải là một trong 126 phường, xã của Hà Nội, ví dụ Phường Hoàn Kiếm hoặc Xã Đông Anh",
 }

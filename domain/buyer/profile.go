@@ -16,6 +16,7 @@ type Registration struct {
 	Country     string         `json:"country"`
 	ParentGroup string         `json:"parent_group,omitempty"`
 	District    string         `json:"district,omitempty"`
+	Ward        string         `json:"ward,omitempty"`
 	Contact     domain.Contact `json:"contact"`
 }
 
@@ -47,6 +48,10 @@ func (in Registration) clean() (Registration, error) {
 	}
 	r.ParentGroup = p.Line("parent_group", in.ParentGroup, false)
 	r.District = p.Line("district", in.District, false)
+	r.Ward = p.Ward("ward", in.Ward)
+	if w, ok := domain.LookupWard(r.Ward); ok && r.District == "" && w.FullName() == r.Ward {
+		r.District = w.FormerDistrict
+	}
 	r.Contact = p.Contact("contact", in.Contact)
 	return r, p.Err()
 }

@@ -13,11 +13,14 @@ const MaxEmployees = 1_000_000
 
 // Registration is a supplier's profile as the contract's POST /v1/suppliers
 // body carries it. Optional strings are empty when absent. Events carry it
-// normalised: strings trimmed.
+// normalised: strings trimmed, Ward the canonical name of one of Hanoi's
+// wards and communes (events recorded before wards existed have none).
+// District is the former district (quận, huyện), kept for history and search.
 type Registration struct {
 	Name           string           `json:"name"`
 	TaxCode        string           `json:"tax_code"`
 	District       string           `json:"district"`
+	Ward           string           `json:"ward,omitempty"`
 	IndustrialZone string           `json:"industrial_zone,omitempty"`
 	Ownership      domain.Ownership `json:"ownership"`
 	Employees      *int             `json:"employees,omitempty"`
@@ -72,7 +75,12 @@ func (in Registration) clean(fixedTaxCode string) (Registration, error) {
 	case fixedTaxCode != "" && r.TaxCode != fixedTaxCode:
 		p.Add("tax_code", "cannot be changed")
 	}
-	r.District = p.Line("district", in.District, true)
+	r.Ward = p.Ward("ward", in.Ward)
+	former := formerDistrict(r.Ward)
+	r.District = p.Line("district", in.District, former == "")
+	if r.District == "" {
+		r.District = former
+	}
 	r.IndustrialZone = p.Line("industrial_zone", in.IndustrialZone, false)
 	p.Check(in.Ownership.Valid(), "ownership", "must be one of domestic, fdi, joint_venture")
 	if in.Employees != nil {
@@ -82,4 +90,14 @@ func (in Registration) clean(fixedTaxCode string) (Registration, error) {
 	}
 	r.Contact = p.Contact("contact", in.Contact)
 	return r, p.Err()
+}
+
+// formerDistrict is the district that gave a ward its seat, when ward is a
+// canonical name, so that a firm giving only its ward is still found by its
+// former district.
+func formerDistrict(ward string) string {
+	if w, ok := domain.LookupWard(ward); ok && w.FullName() == ward {
+		return w.FormerDistrict
+	}
+	return ""
 }

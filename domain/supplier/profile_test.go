@@ -1,6 +1,7 @@
 package supplier_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -41,6 +42,23 @@ func TestRegister(t *testing.T) {
 			then: events(supplier.Registered{SupplierID: sid, Registration: minimal})},
 		{name: "no employees is allowed", id: sid, in: zeroStaff,
 			then: events(supplier.Registered{SupplierID: sid, Registration: zeroStaff})},
+		{name: "a ward is stored by its canonical name", id: sid,
+			in: with(registration(), func(r *supplier.Registration) { r.Ward = " phuong thanh xuan " }),
+			then: events(supplier.Registered{SupplierID: sid,
+				Registration: with(registration(), func(r *supplier.Registration) { r.Ward = "Phường Thanh Xuân" })})},
+		{name: "a ward without a district gives the former district", id: sid,
+			in: with(minimal, func(r *supplier.Registration) { r.District, r.Ward = "", "Thiên Lộc" }),
+			then: events(supplier.Registered{SupplierID: sid,
+				Registration: with(minimal, func(r *supplier.Registration) { r.District, r.Ward = "Đông Anh", "Xã Thiên Lộc" })})},
+		{name: "an unknown ward", id: sid, kind: domain.ErrInvalid,
+			in:     with(registration(), func(r *supplier.Registration) { r.Ward = "Quận Thanh Xuân" }),
+			fields: []string{"ward"}},
+		{name: "an unknown ward does not excuse a missing district", id: sid, kind: domain.ErrInvalid,
+			in:     with(registration(), func(r *supplier.Registration) { r.District, r.Ward = "", "Atlantis" }),
+			fields: []string{"ward", "district"}},
+		{name: "a ward with control characters", id: sid, kind: domain.ErrInvalid,
+			in:     with(registration(), func(r *supplier.Registration) { r.District, r.Ward = "", "Hoàn\x00Kiếm" }),
+			fields: []string{"ward", "district"}},
 		{name: "nil id", id: uuid.Nil, in: registration(), kind: domain.ErrInvalid},
 		{name: "empty input lists every required field", id: sid, in: supplier.Registration{}, kind: domain.ErrInvalid,
 			fields: []string{"name", "tax_code", "district", "ownership", "contact.name", "contact.email"}},
@@ -137,4 +155,28 @@ func TestReviseProfile(t *testing.T) {
 			kind: domain.ErrNotFound,
 		},
 	})
+}
+
+// TestEventsWithoutWardStillDecode: events recorded before wards existed
+// carry no "ward"; they decode with none, and encoding one without a ward
+// gives the old shape back (schema version 1 unchanged).
+func TestEventsWithoutWardStillDecode(t *testing.T) {
+	old := `{"supplier_id":"` + sid.String() + `","name":"Rạng Đông","tax_code":"0101526991","district":"Thanh Xuân",` +
+		`"ownership":"domestic","contact":{"name":"Lan","email":"lan@rangdong.com.vn"}}`
+	var e supplier.Registered
+	if err := json.Unmarshal([]byte(old), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Ward != "" || e.District != "Thanh Xuân" || e.SchemaVersion() != 1 {
+		t.Errorf("decoded %+v", e)
+	}
+	back, err := json.Marshal(e)
+	if err != nil || string(back) != old {
+		t.Errorf("re-encoded %s, %v; want %s", back, err, old)
+	}
+	var s supplier.Supplier
+	s.Apply(e)
+	if s.Profile().Ward != "" || s.Profile().District != "Thanh Xuân" {
+		t.Errorf("profile %+v", s.Profile())
+	}
 }
