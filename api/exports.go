@@ -158,7 +158,7 @@ func supplierSheets(list []projections.SupplierExport) []sheet {
 		if s.Employees != nil {
 			emp = *s.Employees
 		}
-		sups = append(sups, []any{s.Name, s.TaxCode, s.District, s.IndustrialZone, string(s.Ownership), emp,
+		sups = append(sups, []any{s.Name, s.TaxCode, s.District, s.Ward, s.IndustrialZone, string(s.Ownership), emp,
 			s.Contact.Name, s.Contact.Email, s.Contact.Phone, groupCodes(s.IndustryGroups), len(s.KeyProducts),
 			s.CapabilityCount, s.ID.String()})
 		for _, k := range s.KeyProducts {
@@ -167,7 +167,7 @@ func supplierSheets(list []projections.SupplierExport) []sheet {
 	}
 	return []sheet{
 		{Name: "suppliers", Title: label{"Suppliers", "Doanh nghiệp"}, Columns: cols("name:Tên doanh nghiệp", "tax_code:Mã số thuế",
-			"district:Quận/Huyện", "industrial_zone:Khu công nghiệp", "ownership:Loại hình", "employees:Số lao động",
+			"district:Quận/Huyện", "ward:Phường/Xã", "industrial_zone:Khu công nghiệp", "ownership:Loại hình", "employees:Số lao động",
 			"contact_name:Người liên hệ", "contact_email:Email", "contact_phone:Điện thoại", "industry_groups:Nhóm ngành",
 			"key_product_count:Số sản phẩm chủ lực", "capability_count:Số năng lực", "id:Mã doanh nghiệp"), Rows: sups},
 		{Name: "key_products", Title: label{"Key products", "Sản phẩm chủ lực"}, Columns: cols("tax_code:Mã số thuế",

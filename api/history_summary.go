@@ -89,11 +89,20 @@ func summaryOfType(typ string) string {
 }
 
 func summarySupplierRegistered(e supplier.Registered) string {
-	return fmt.Sprintf("Supplier %q registered, tax code %s, district %s", e.Name, e.TaxCode, e.District)
+	return fmt.Sprintf("Supplier %q registered, tax code %s, district %s", e.Name, e.TaxCode, e.District) + wardSummary(e.Ward)
 }
 
 func summarySupplierProfileRevised(e supplier.ProfileRevised) string {
-	return fmt.Sprintf("Profile revised: %q, district %s", e.Name, e.District)
+	return fmt.Sprintf("Profile revised: %q, district %s", e.Name, e.District) + wardSummary(e.Ward)
+}
+
+// wardSummary adds a firm's ward to a summary; events from before wards
+// have none.
+func wardSummary(ward string) string {
+	if ward == "" {
+		return ""
+	}
+	return ", " + ward
 }
 
 func summaryCapabilityDeclared(e supplier.CapabilityDeclared) string {

@@ -26,7 +26,8 @@ var (
 	firmColumns = map[string][]string{
 		"name":          {"Tên doanh nghiệp", "Tên công ty", "Tên", "Doanh nghiệp", "Company", "Company name", "Firm"},
 		"tax_code":      {"Mã số thuế", "MST", "Mã số doanh nghiệp", "Tax code", "Enterprise code"},
-		"district":      {"Quận/Huyện", "Quận huyện", "Địa bàn", "Huyện", "Phường/Xã"},
+		"district":      {"Quận/Huyện", "Quận huyện", "Địa bàn", "Huyện", "Quận/Huyện cũ", "Former district", "District"},
+		"ward":          {"Phường/Xã", "Phường xã", "Phường", "Xã", "Xã/Phường", "Ward", "Commune", "Ward/Commune"},
 		"contact.name":  {"Người liên hệ", "Contact", "Contact name"},
 		"contact.email": {"Email", "E-mail", "Thư điện tử", "Email liên hệ", "Contact email"},
 		"contact.phone": {"Điện thoại", "Số điện thoại", "Phone", "Contact phone"},
@@ -245,7 +246,7 @@ func (j *importJob) suppliers(ctx context.Context, tx *eventstore.Tx) error {
 
 func (j *importJob) supplierRow(row sheetRow) (supplier.Registration, bool) {
 	c := row.Cells
-	reg := supplier.Registration{Name: c["name"], TaxCode: taxCode(c["tax_code"]), District: c["district"],
+	reg := supplier.Registration{Name: c["name"], TaxCode: taxCode(c["tax_code"]), District: c["district"], Ward: c["ward"],
 		IndustrialZone: c["industrial_zone"], Ownership: ownership(c["ownership"]),
 		Contact: domain.Contact{Name: c["contact.name"], Email: c["contact.email"], Phone: c["contact.phone"]}}
 	ok := true
@@ -355,6 +356,7 @@ func (j *importJob) buyers(ctx context.Context, tx *eventstore.Tx) error {
 	return j.each(func(_ int, row sheetRow) (int, error) {
 		c := row.Cells
 		reg := buyer.Registration{Name: c["name"], Country: c["country"], ParentGroup: c["parent_group"], District: c["district"],
+			Ward:    c["ward"],
 			Contact: domain.Contact{Name: c["contact.name"], Email: c["contact.email"], Phone: c["contact.phone"]}}
 		id := uuid.Must(uuid.NewV7())
 		b, err := buyer.Register(id, reg)
@@ -395,6 +397,8 @@ func differing(a, b buyer.Registration) string {
 		return "parent_group"
 	case a.District != b.District:
 		return "district"
+	case a.Ward != b.Ward:
+		return "ward"
 	case a.Contact.Name != b.Contact.Name:
 		return "contact.name"
 	case a.Contact.Email != b.Contact.Email:

@@ -60,13 +60,14 @@ func queryLimit(c echo.Context) int {
 	return n
 }
 
-// listBuyers: GET /v1/buyers?q=&country=&limit=&cursor= (any caller).
+// listBuyers: GET /v1/buyers?q=&country=&ward=&limit=&cursor= (any caller).
 func (s *Server) listBuyers(c echo.Context) error {
-	if err := onlyParams(c, "q", "country", "limit", "cursor"); err != nil {
+	if err := onlyParams(c, "q", "country", "ward", "limit", "cursor"); err != nil {
 		return err
 	}
 	page, err := projections.ListBuyers(c.Request().Context(), s.pool, projections.BuyerQuery{
-		Q: c.QueryParam("q"), Country: c.QueryParam("country"), Limit: queryLimit(c), Cursor: c.QueryParam("cursor")})
+		Q: c.QueryParam("q"), Country: c.QueryParam("country"), Ward: c.QueryParam("ward"), Limit: queryLimit(c),
+		Cursor: c.QueryParam("cursor")})
 	if err != nil {
 		return unavailable(err)
 	}

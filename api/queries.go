@@ -34,16 +34,16 @@ func (s *Server) getSupplier(c echo.Context) error {
 	return withETag(c, sup.Version, sup)
 }
 
-// searchSuppliers: GET /v1/suppliers?q=&industry_group=&certification=&district=&key_product=&recognized_year=&tax_code=&limit=&cursor=.
+// searchSuppliers: GET /v1/suppliers?q=&industry_group=&certification=&district=&ward=&key_product=&recognized_year=&tax_code=&limit=&cursor=.
 // Certificates count when valid on the server's today.
 func (s *Server) searchSuppliers(c echo.Context) error {
-	if err := onlyParams(c, "q", "industry_group", "certification", "district", "key_product", "recognized_year",
+	if err := onlyParams(c, "q", "industry_group", "certification", "district", "ward", "key_product", "recognized_year",
 		"tax_code", "limit", "cursor", "format", "section"); err != nil {
 		return err
 	}
 	q := projections.SupplierQuery{
 		Q: c.QueryParam("q"), IndustryGroup: c.QueryParam("industry_group"),
-		Certification: c.QueryParam("certification"), District: c.QueryParam("district"),
+		Certification: c.QueryParam("certification"), District: c.QueryParam("district"), Ward: c.QueryParam("ward"),
 		KeyProduct: c.QueryParam("key_product"), RecognizedYear: c.QueryParam("recognized_year"),
 		TaxCode: c.QueryParam("tax_code"), Limit: queryLimit(c), Cursor: c.QueryParam("cursor"), Today: s.now(),
 	}

@@ -60,10 +60,11 @@ func (b *Board) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Record) error
 func (*Board) onRegistered(ctx context.Context, tx pgx.Tx, version int64, e buyer.Registered) error {
 	p := e.Registration
 	_, err := tx.Exec(ctx, `INSERT INTO board_buyers (id, name, country, parent_group, district, contact, version,
-  name_folded, document)
+  name_folded, document, ward)
 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, search_fold($2),
-  setweight(to_tsvector('simple', $8), 'A') || setweight(to_tsvector('simple', $9), 'B'))`,
-		e.BuyerID, p.Name, p.Country, p.ParentGroup, p.District, p.Contact, version, terms(p.Name), terms(p.ParentGroup))
+  setweight(to_tsvector('simple', $8), 'A') || setweight(to_tsvector('simple', $9), 'B'), $10)`,
+		e.BuyerID, p.Name, p.Country, p.ParentGroup, p.District, p.Contact, version, terms(p.Name), terms(p.ParentGroup),
+		p.Ward)
 	return err
 }
 
@@ -124,6 +125,7 @@ type Buyer struct {
 	Country     string         `json:"country"`
 	ParentGroup string         `json:"parent_group"`
 	District    string         `json:"district"`
+	Ward        string         `json:"ward"`
 	Contact     domain.Contact `json:"contact"`
 	Demands     []Demand       `json:"demands"`
 	Version     int64          `json:"version"`
@@ -163,9 +165,9 @@ const demandJSON = `jsonb_build_object('id', d.id, 'buyer_id', d.buyer_id, 'stat
 // wrapping domain.ErrNotFound.
 func GetBuyer(ctx context.Context, db Querier, id uuid.UUID) (Buyer, error) {
 	var b Buyer
-	err := db.QueryRow(ctx, `SELECT b.id, b.name, b.country, b.parent_group, b.district, b.contact, b.version,
+	err := db.QueryRow(ctx, `SELECT b.id, b.name, b.country, b.parent_group, b.district, b.ward, b.contact, b.version,
   coalesce((SELECT jsonb_agg(`+demandJSON+` ORDER BY d.posted_version) FROM board_demands d WHERE d.buyer_id = b.id), '[]')
-FROM board_buyers b WHERE b.id = $1`, id).Scan(&b.ID, &b.Name, &b.Country, &b.ParentGroup, &b.District,
+FROM board_buyers b WHERE b.id = $1`, id).Scan(&b.ID, &b.Name, &b.Country, &b.ParentGroup, &b.District, &b.Ward,
 		&b.Contact, &b.Version, &b.Demands)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Buyer{}, domain.Errorf(domain.ErrNotFound, "buyer %s not found", id)

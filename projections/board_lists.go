@@ -21,7 +21,10 @@ type BuyerQuery struct {
 	Q string
 	// Country: ISO 3166-1 alpha-2, any case.
 	Country string
-	Limit   int
+	// Ward: one of Hanoi's wards and communes, as domain.LookupWard
+	// accepts it.
+	Ward  string
+	Limit int
 	// Cursor is a BuyerPage.NextCursor from the same query.
 	Cursor string
 }
@@ -43,6 +46,7 @@ type BuyerSummary struct {
 	Country     string    `json:"country"`
 	ParentGroup string    `json:"parent_group"`
 	District    string    `json:"district"`
+	Ward        string    `json:"ward"`
 	OpenDemands int       `json:"open_demands"`
 }
 
@@ -54,18 +58,19 @@ func checkCountry(p *domain.Problems, s string) string {
 }
 
 // ListBuyers returns one page of the buyer list. Bad input is a
-// *domain.ValidationError on "q", "country", "limit" or "cursor".
+// *domain.ValidationError on "q", "country", "ward", "limit" or "cursor".
 func ListBuyers(ctx context.Context, db Querier, q BuyerQuery) (BuyerPage, error) {
 	var p domain.Problems
 	words := checkWords(&p, "q", q.Q)
 	country := checkCountry(&p, q.Country)
+	ward := p.Ward("ward", q.Ward)
 	limit := checkLimit(&p, q.Limit)
 	after := checkCursor(&p, q.Cursor, len(words) > 0)
 	if err := p.Err(); err != nil {
 		return BuyerPage{}, err
 	}
 	l := &listSQL{
-		columns: `b.id, b.name, b.country, b.parent_group, b.district,
+		columns: `b.id, b.name, b.country, b.parent_group, b.district, b.ward,
   (SELECT count(*) FROM board_demands d WHERE d.buyer_id = b.id AND d.status = 'open')`,
 		from: "board_buyers b", doc: "b.document", key: "b.name_folded", id: "b.id",
 	}
@@ -73,9 +78,13 @@ func ListBuyers(ctx context.Context, db Querier, q BuyerQuery) (BuyerPage, error
 	if country != "" {
 		l.filter("b.country = " + l.arg(country))
 	}
+	if ward != "" {
+		l.filter("b.ward = " + l.arg(ward))
+	}
 	items, next, total, err := page(ctx, db, l, after, limit, func(rows pgx.Rows, more ...any) (BuyerSummary, error) {
 		var b BuyerSummary
-		err := rows.Scan(append([]any{&b.ID, &b.Name, &b.Country, &b.ParentGroup, &b.District, &b.OpenDemands}, more...)...)
+		err := rows.Scan(append([]any{&b.ID, &b.Name, &b.Country, &b.ParentGroup, &b.District, &b.Ward, &b.OpenDemands},
+			more...)...)
 		return b, err
 	})
 	if err != nil {

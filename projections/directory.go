@@ -74,9 +74,10 @@ func (d *Directory) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Record) e
 func (*Directory) onRegistered(ctx context.Context, tx pgx.Tx, version int64, e supplier.Registered) error {
 	p := e.Registration
 	_, err := tx.Exec(ctx, `INSERT INTO directory_suppliers
-  (id, name, name_folded, tax_code, district, district_folded, industrial_zone, ownership, employees, contact, version)
-VALUES ($1, $2, search_fold($2), $3, $4, search_fold($4), $5, $6, $7, $8::jsonb, $9)`,
-		e.SupplierID, p.Name, p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership), p.Employees, p.Contact, version)
+  (id, name, name_folded, tax_code, district, district_folded, industrial_zone, ownership, employees, contact, version, ward)
+VALUES ($1, $2, search_fold($2), $3, $4, search_fold($4), $5, $6, $7, $8::jsonb, $9, $10)`,
+		e.SupplierID, p.Name, p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership), p.Employees, p.Contact, version,
+		p.Ward)
 	return err
 }
 
@@ -84,9 +85,10 @@ func (*Directory) onProfileRevised(ctx context.Context, tx pgx.Tx, version int64
 	p := e.Registration
 	_, err := tx.Exec(ctx, `UPDATE directory_suppliers SET
   name = $2, name_folded = search_fold($2), tax_code = $3, district = $4, district_folded = search_fold($4),
-  industrial_zone = $5, ownership = $6, employees = $7, contact = $8::jsonb, version = $9
+  industrial_zone = $5, ownership = $6, employees = $7, contact = $8::jsonb, version = $9, ward = $10
 WHERE id = $1`,
-		e.SupplierID, p.Name, p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership), p.Employees, p.Contact, version)
+		e.SupplierID, p.Name, p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership), p.Employees, p.Contact, version,
+		p.Ward)
 	return err
 }
 
@@ -168,6 +170,7 @@ type Supplier struct {
 	Name           string                `json:"name"`
 	TaxCode        string                `json:"tax_code"`
 	District       string                `json:"district"`
+	Ward           string                `json:"ward"`
 	IndustrialZone string                `json:"industrial_zone"`
 	Ownership      domain.Ownership      `json:"ownership"`
 	Employees      *int                  `json:"employees"`
@@ -206,14 +209,14 @@ const capabilityJSON = `jsonb_build_object('id', c.id, 'title', c.title, 'descri
 // products; an unknown id is an error wrapping domain.ErrNotFound.
 func GetSupplier(ctx context.Context, db Querier, id uuid.UUID) (Supplier, error) {
 	var s Supplier
-	err := db.QueryRow(ctx, `SELECT s.id, s.name, s.tax_code, s.district, s.industrial_zone, s.ownership, s.employees,
+	err := db.QueryRow(ctx, `SELECT s.id, s.name, s.tax_code, s.district, s.ward, s.industrial_zone, s.ownership, s.employees,
   s.contact, s.version,
   coalesce((SELECT jsonb_agg(`+capabilityJSON+` ORDER BY c.declared_version)
             FROM directory_capabilities c WHERE c.supplier_id = s.id), '[]'),
   coalesce((SELECT jsonb_agg(jsonb_build_object('product', k.product, 'recognized_year', k.recognized_year,
                                                 'decision_no', k.decision_no) ORDER BY k.version)
             FROM directory_key_products k WHERE k.supplier_id = s.id), '[]')
-FROM directory_suppliers s WHERE s.id = $1`, id).Scan(&s.ID, &s.Name, &s.TaxCode, &s.District, &s.IndustrialZone,
+FROM directory_suppliers s WHERE s.id = $1`, id).Scan(&s.ID, &s.Name, &s.TaxCode, &s.District, &s.Ward, &s.IndustrialZone,
 		&s.Ownership, &s.Employees, &s.Contact, &s.Version, &s.Capabilities, &s.KeyProducts)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Supplier{}, domain.Errorf(domain.ErrNotFound, "supplier %s not found", id)
@@ -271,8 +274,11 @@ type SupplierQuery struct {
 	// certificate valid on Today; "ISO 9001" is any edition, "ISO
 	// 9001:2015" that one (matching.CertificationQueryKey).
 	Certification string
-	// District: equal ignoring case and diacritics.
+	// District: the former district, equal ignoring case and diacritics.
 	District string
+	// Ward: one of Hanoi's wards and communes, written as
+	// domain.LookupWard accepts it ("Phường Hoàn Kiếm", "hoan kiem").
+	Ward string
 	// KeyProduct: "true", recognised for a key product; "false", never.
 	KeyProduct string
 	// RecognizedYear: a key product recognised that year (YYYY).
@@ -302,6 +308,7 @@ type SupplierSummary struct {
 	Name            string                 `json:"name"`
 	TaxCode         string                 `json:"tax_code"`
 	District        string                 `json:"district"`
+	Ward            string                 `json:"ward"`
 	IndustrialZone  string                 `json:"industrial_zone"`
 	Ownership       domain.Ownership       `json:"ownership"`
 	IndustryGroups  []domain.IndustryGroup `json:"industry_groups"`
@@ -313,7 +320,8 @@ type SupplierSummary struct {
 type search struct {
 	words                               []string
 	group, certification, district, tax string
-	noStandard                          bool // a certification without a letter or digit: no supplier
+	ward                                string // canonical
+	noStandard                          bool   // a certification without a letter or digit: no supplier
 	keyProduct                          *bool
 	year                                int
 	limit                               int
@@ -338,6 +346,7 @@ func (q SupplierQuery) validate() (search, error) {
 		s.noStandard = s.certification == ""
 	}
 	s.district = p.Line("district", q.District, false)
+	s.ward = p.Ward("ward", q.Ward)
 	switch strings.TrimSpace(q.KeyProduct) {
 	case "":
 	case "true":
@@ -382,7 +391,7 @@ func groupNames() string {
 // until a page is full.
 func (s search) list() *listSQL {
 	l := &listSQL{
-		columns: `supplier_id, name, tax_code, district, industrial_zone, ownership, industry_groups, key_product_count, capability_count`,
+		columns: `supplier_id, name, tax_code, district, ward, industrial_zone, ownership, industry_groups, key_product_count, capability_count`,
 		from:    "directory_search", doc: "document", key: "name_folded", id: "supplier_id",
 	}
 	l.words(s.words)
@@ -398,6 +407,9 @@ func (s search) list() *listSQL {
 	}
 	if s.district != "" {
 		l.filter(`district_folded = search_fold(` + l.arg(s.district) + `)`)
+	}
+	if s.ward != "" {
+		l.filter(`ward = ` + l.arg(s.ward))
 	}
 	if s.keyProduct != nil {
 		if *s.keyProduct {
@@ -417,7 +429,7 @@ func (s search) list() *listSQL {
 
 // SearchSuppliers returns one page of the directory. Bad input is a
 // *domain.ValidationError on "q", "industry_group", "certification",
-// "district", "key_product", "recognized_year", "tax_code", "limit" or
+// "district", "ward", "key_product", "recognized_year", "tax_code", "limit" or
 // "cursor". It runs one statement (two for an empty page after a cursor).
 func SearchSuppliers(ctx context.Context, db Querier, q SupplierQuery) (SupplierPage, error) {
 	s, err := q.validate()
@@ -429,7 +441,7 @@ func SearchSuppliers(ctx context.Context, db Querier, q SupplierQuery) (Supplier
 			item   SupplierSummary
 			groups []string
 		)
-		err := rows.Scan(append([]any{&item.ID, &item.Name, &item.TaxCode, &item.District, &item.IndustrialZone,
+		err := rows.Scan(append([]any{&item.ID, &item.Name, &item.TaxCode, &item.District, &item.Ward, &item.IndustrialZone,
 			&item.Ownership, &groups, &item.KeyProductCount, &item.CapabilityCount}, more...)...)
 		item.IndustryGroups = make([]domain.IndustryGroup, len(groups))
 		for i, g := range groups {

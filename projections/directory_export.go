@@ -18,6 +18,7 @@ type SupplierExport struct {
 	Name            string
 	TaxCode         string
 	District        string
+	Ward            string
 	IndustrialZone  string
 	Ownership       domain.Ownership
 	Employees       *int
@@ -55,7 +56,7 @@ func ExportSuppliers(ctx context.Context, db Querier, q SupplierQuery, max int) 
 		}
 		q.Cursor = page.NextCursor
 	}
-	rows, err := db.Query(ctx, `SELECT s.id, s.name, s.tax_code, s.district, s.industrial_zone, s.ownership, s.employees, s.contact,
+	rows, err := db.Query(ctx, `SELECT s.id, s.name, s.tax_code, s.district, s.ward, s.industrial_zone, s.ownership, s.employees, s.contact,
   coalesce((SELECT jsonb_agg(jsonb_build_object('product', k.product, 'recognized_year', k.recognized_year,
                                                 'decision_no', k.decision_no) ORDER BY k.version)
             FROM directory_key_products k WHERE k.supplier_id = s.id), '[]')
@@ -66,7 +67,7 @@ FROM unnest($1::uuid[]) WITH ORDINALITY AS l(id, n) JOIN directory_suppliers s O
 	defer rows.Close()
 	for rows.Next() {
 		var s SupplierExport
-		if err := rows.Scan(&s.ID, &s.Name, &s.TaxCode, &s.District, &s.IndustrialZone, &s.Ownership, &s.Employees, &s.Contact,
+		if err := rows.Scan(&s.ID, &s.Name, &s.TaxCode, &s.District, &s.Ward, &s.IndustrialZone, &s.Ownership, &s.Employees, &s.Contact,
 			&s.KeyProducts); err != nil {
 			return nil, false, fmt.Errorf("projections: export suppliers: %w", err)
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 // DirectorySearch keeps the supplier list behind GET /v1/suppliers: per
-// supplier, what a page shows and filters on (name, tax code, district,
+// supplier, what a page shows and filters on (name, tax code, district, ward,
 // ownership, industry groups, certifications with their last valid day, key
 // products' count and years) and a full-text document of search terms
 // (matching.DocumentTerms): its name, its key products, then its active
@@ -40,19 +40,22 @@ func (*DirectorySearch) Reset(ctx context.Context, tx pgx.Tx) error {
 // documentSQL is the full-text document of a supplier row s: its name's
 // terms (weight A), then its key products' and its active capabilities'
 // titles (B), then the rest of the capabilities' text (C), each in order;
-// the CTE caps holds the capabilities. nameTerms and keyTerms are SQL
-// expressions, so that a statement can index the values it is writing.
+// the CTE caps holds the capabilities, and last the terms of its ward's name
+// (D), so that "q=Phường Hoàn Kiếm" finds the firms there, after those that
+// name it. nameTerms, keyTerms and wardTerms are SQL expressions, so that a
+// statement can index the values it is writing.
 //
 // The texts are cut at maxTitleChars and maxBodyChars: a tsvector holds at
 // most 1 MB, and a supplier at its limits (200 capabilities of 24,000
 // characters each) could otherwise make an event the projection can never
 // apply. Real firms stay far below (a few thousand characters).
-func documentSQL(nameTerms, keyTerms string) string {
+func documentSQL(nameTerms, keyTerms, wardTerms string) string {
 	return `setweight(to_tsvector('simple', ` + nameTerms + `), 'A')
   || setweight(to_tsvector('simple', left(concat_ws(' ', ` + keyTerms + `,
        (SELECT string_agg(title_terms, ' ' ORDER BY declared_version) FROM caps)), ` + maxTitleChars + `)), 'B')
   || setweight(to_tsvector('simple', left(coalesce((SELECT string_agg(body_terms, ' ' ORDER BY declared_version) FROM caps), ''), ` +
-		maxBodyChars + `)), 'C')`
+		maxBodyChars + `)), 'C')
+  || setweight(to_tsvector('simple', ` + wardTerms + `), 'D')`
 }
 
 // Bounds of a supplier's document texts, in characters: at most 45,000
@@ -70,7 +73,7 @@ UPDATE directory_search s SET
   industry_groups = ARRAY(SELECT DISTINCT industry_group FROM caps ORDER BY 1),
   certifications = coalesce((SELECT jsonb_object_agg(k, u) FROM (
     SELECT e.key AS k, max(e.value) AS u FROM caps, jsonb_each_text(caps.certifications) e GROUP BY e.key) x), '{}'),
-  document = ` + documentSQL("s.name_terms", "nullif(s.key_product_terms, '')") + `
+  document = ` + documentSQL("s.name_terms", "nullif(s.key_product_terms, '')", "s.ward_terms") + `
 WHERE s.supplier_id = $2`
 
 // capsColumns are the columns of the CTE caps.
@@ -101,7 +104,8 @@ const supplierCapsSQL = `WITH caps AS (SELECT ` + capsColumns + ` FROM directory
 var reviseListingSQL = supplierCapsSQL + `
 UPDATE directory_search s SET name = $2, name_folded = search_fold($2), name_terms = $3, tax_code = $4,
   district = $5, district_folded = search_fold($5), industrial_zone = $6, ownership = $7,
-  document = ` + documentSQL("$3::text", "nullif(s.key_product_terms, '')") + `
+  ward = $8, ward_terms = $9,
+  document = ` + documentSQL("$3::text", "nullif(s.key_product_terms, '')", "$9::text") + `
 WHERE s.supplier_id = $1`
 
 // keyProductSQL adds a recognition ($2 year, $3 product terms) and
@@ -110,7 +114,7 @@ var keyProductSQL = supplierCapsSQL + `
 UPDATE directory_search s SET key_product_count = s.key_product_count + 1,
   key_product_years = s.key_product_years || $2::int,
   key_product_terms = concat_ws(' ', nullif(s.key_product_terms, ''), $3::text),
-  document = ` + documentSQL("s.name_terms", "nullif(s.key_product_terms, ''), $3::text") + `
+  document = ` + documentSQL("s.name_terms", "nullif(s.key_product_terms, ''), $3::text", "s.ward_terms") + `
 WHERE s.supplier_id = $1`
 
 // Apply projects one supplier event; other events are ignored. Like
@@ -121,13 +125,16 @@ func (*DirectorySearch) Apply(ctx context.Context, tx pgx.Tx, r eventstore.Recor
 	case supplier.Registered:
 		p := e.Registration
 		_, err = tx.Exec(ctx, `INSERT INTO directory_search
-  (supplier_id, name, name_folded, name_terms, tax_code, district, district_folded, industrial_zone, ownership, document)
-VALUES ($1, $2, search_fold($2), $3, $4, $5, search_fold($5), $6, $7, setweight(to_tsvector('simple', $3), 'A'))`,
-			e.SupplierID, p.Name, terms(p.Name), p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership))
+  (supplier_id, name, name_folded, name_terms, tax_code, district, district_folded, industrial_zone, ownership,
+   ward, ward_terms, document)
+VALUES ($1, $2, search_fold($2), $3, $4, $5, search_fold($5), $6, $7, $8, $9,
+  setweight(to_tsvector('simple', $3), 'A') || setweight(to_tsvector('simple', $9), 'D'))`,
+			e.SupplierID, p.Name, terms(p.Name), p.TaxCode, p.District, p.IndustrialZone, string(p.Ownership),
+			p.Ward, terms(p.Ward))
 	case supplier.ProfileRevised:
 		p := e.Registration
 		_, err = tx.Exec(ctx, reviseListingSQL, e.SupplierID, p.Name, terms(p.Name), p.TaxCode, p.District,
-			p.IndustrialZone, string(p.Ownership))
+			p.IndustrialZone, string(p.Ownership), p.Ward, terms(p.Ward))
 	case supplier.CapabilityDeclared:
 		err = listCapability(ctx, tx, r.Version, e.SupplierID, e.CapabilityID, e.CapabilitySpec)
 	case supplier.CapabilityRevised:
