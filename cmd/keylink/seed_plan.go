@@ -264,6 +264,7 @@ func (g *gen) anchorSupplier(a anchor) plannedSupplier {
 	emp := a.employees
 	s := plannedSupplier{Group: productByKey(a.products[0]).group, Profile: supplier.Registration{
 		Name: a.name, District: a.district, IndustrialZone: a.zone, Ownership: domain.Domestic, Employees: &emp,
+		Ward: seedWard(a.name, a.district, a.zone),
 	}}
 	g.names[a.name] = true
 	for _, key := range a.products {
@@ -299,7 +300,7 @@ func (g *gen) supplier(group domain.IndustryGroup) plannedSupplier {
 	name := g.firmName(main, district, zone, own)
 	emp := g.employees(group)
 	s.Profile = supplier.Registration{Name: name, District: district, IndustrialZone: zone, Ownership: own,
-		Employees: &emp, Contact: g.contact(name)}
+		Employees: &emp, Contact: g.contact(name), Ward: seedWard(name, district, zone)}
 	s.Capabilities = append(s.Capabilities, g.capability(main))
 	want := 1 + g.weighted([]int{35, 35, 20, 10})
 	for len(s.Capabilities) < want {
@@ -581,6 +582,7 @@ func (g *gen) buyers(n int, sups []plannedSupplier) []plannedBuyer {
 		} else {
 			b = g.genericBuyer()
 		}
+		b.Profile.Ward = seedWard(b.Profile.Name, b.Profile.District, "")
 		b.Profile.Contact = g.buyerContact(b.Profile)
 		g.demands(&b, made)
 		out = append(out, b)

@@ -19,6 +19,7 @@ import (
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
+	"github.com/keylink/keylink/domain/matching"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/migrations/dbtest"
 )
@@ -270,6 +271,44 @@ func TestSeedPlanBodiesAreValid(t *testing.T) {
 				t.Errorf("%s: booth %s twice", d.Name, r.Booth)
 			}
 			booths[r.Booth] = true
+		}
+	}
+}
+
+// TestSeedPlanUsesCurrentWards: every demo supplier, and every buyer with a
+// district, is in a real ward or commune of its former district.
+func TestSeedPlanUsesCurrentWards(t *testing.T) {
+	plan := planSeed(defaultSeed())
+	check := func(name, district, ward string) {
+		t.Helper()
+		w, ok := domain.LookupWard(ward)
+		if !ok || w.FullName() != ward || matching.Fold(w.FormerDistrict) != matching.Fold(district) {
+			t.Errorf("%q in former %s: ward %q (former %s)", name, district, ward, w.FormerDistrict)
+		}
+	}
+	wards := map[string]bool{}
+	for _, s := range plan.Suppliers {
+		check(s.Profile.Name, s.Profile.District, s.Profile.Ward)
+		wards[s.Profile.Ward] = true
+	}
+	for _, b := range plan.Buyers {
+		if b.Profile.District != "" || b.Profile.Ward != "" {
+			check(b.Profile.Name, b.Profile.District, b.Profile.Ward)
+		}
+	}
+	if len(wards) < 30 {
+		t.Errorf("suppliers in only %d wards", len(wards))
+	}
+	for name, want := range map[string]string{"Canon Vietnam Co., Ltd.": "Xã Thiên Lộc", "Công ty CP Vicostone": "Xã Hòa Lạc"} {
+		found := false
+		for _, b := range plan.Buyers {
+			found = found || (b.Profile.Name == name && b.Profile.Ward == want)
+		}
+		for _, s := range plan.Suppliers {
+			found = found || (s.Profile.Name == name && s.Profile.Ward == want)
+		}
+		if !found {
+			t.Errorf("%s is not in %s", name, want)
 		}
 	}
 }
