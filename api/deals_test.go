@@ -57,7 +57,9 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	capBody := capabilityBody("Giá đỡ thép dập")
 	capBody["certifications"] = []map[string]any{{"standard": "IATF 16949", "valid_until": "2031-12-31"}}
 	e.must(e.do("POST", "/v1/suppliers/"+s1+"/capabilities", s1tok, capBody), 201)
-	s2, s2tok := e.signup("supplier", supplierBody("Dệt may Hà Đông"))
+	s2body := supplierBody("Dệt may Hà Đông")
+	s2body["district"], s2body["ward"] = "Hà Đông", "Phường Hà Đông" // the report counts it by ward
+	s2, s2tok := e.signup("supplier", s2body)
 	textile := map[string]any{"title": "Vải dệt kim", "industry_group": "textile_leather",
 		"certifications": []map[string]any{{"standard": "TCVN ISO 9001:2015", "valid_until": "2031-12-31"}},
 		"capacity":       map[string]any{"quantity": 1000, "unit": "m", "per": "month"}, "lead_time_days": 20}
@@ -263,7 +265,13 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		r.BuyerCountries[0].Previous.ContractValueVND != 24_000_000 || r.BuyerCountries[1].Connections.ContractValueVND != 850_000_000 {
 		t.Errorf("countries %+v", r.BuyerCountries)
 	}
-	if len(r.Wards) != 1 || r.Wards[0].Ward != "Đông Anh" || r.Wards[0].Connections != (projections.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 2, ContractValueVND: 3_350_000_000}) {
+	// By ward: s2's ward; s1 has none and counts under its former district.
+	wards := map[string]projections.Connections{}
+	for _, w := range r.Wards {
+		wards[w.Ward] = w.Connections
+	}
+	if len(wards) != 2 || wards["Đông Anh"] != (projections.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 1, ContractValueVND: 2_500_000_000}) ||
+		wards["Phường Hà Đông"] != (projections.Connections{Contracts: 1, ContractValueVND: 850_000_000}) {
 		t.Errorf("wards %+v", r.Wards)
 	}
 	if len(r.LocalSourcing) != 2 || r.LocalSourcing[0].BuyerName != "Canon Vietnam" || r.LocalSourcing[0].ContractValueVND != 2_500_000_000 ||

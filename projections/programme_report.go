@@ -97,7 +97,8 @@ type CountryFigures struct {
 }
 
 // WardFigures are the connections of the suppliers of one ward or commune
-// (the supplier's district field, which holds the ward since July 2025).
+// (canonical, "Xã Thiên Lộc"); suppliers registered without a ward count
+// under their former district ("Đông Anh").
 type WardFigures struct {
 	Ward        string      `json:"ward"`
 	Connections Connections `json:"connections"`
@@ -293,9 +294,11 @@ type yearFigures struct {
 	rates                     RatesUsed
 }
 
-// supplierGroup is a CTE naming every supplier's group.
+// supplierGroup is a CTE naming every supplier's group and place: its
+// ward, else its former district.
 const supplierGroup = `sg AS (SELECT s.id, coalesce((SELECT c.industry_group FROM directory_capabilities c
-  WHERE c.supplier_id = s.id ORDER BY c.declared_version LIMIT 1), '` + Unclassified + `') AS grp, s.district FROM directory_suppliers s)`
+  WHERE c.supplier_id = s.id ORDER BY c.declared_version LIMIT 1), '` + Unclassified + `') AS grp,
+  coalesce(nullif(s.ward, ''), s.district) AS district FROM directory_suppliers s)`
 
 func figuresOf(ctx context.Context, db Querier, year int) (yearFigures, error) {
 	f := yearFigures{groupProducts: map[string]int{}, groupFirms: map[string]int{}, byGroup: map[string]Connections{},
