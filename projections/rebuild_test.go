@@ -66,6 +66,15 @@ func (w *world) demand() buyer.Demand {
 	return d
 }
 
+// ward is one of Hanoi's wards and communes, or none half of the time.
+func (w *world) ward() string {
+	ws := domain.HanoiWards()
+	if w.rng.IntN(2) == 0 {
+		return ""
+	}
+	return ws[w.rng.IntN(len(ws))].FullName()
+}
+
 // step runs one random command.
 func (w *world) step(t *testing.T, e *env, n int) {
 	if w.rng.IntN(5) == 0 && w.programme(t, e, n) {
@@ -76,17 +85,19 @@ func (w *world) step(t *testing.T, e *env, n int) {
 	case k == 0 || len(w.suppliers) == 0:
 		id := newID(t)
 		w.suppliers = append(w.suppliers, id)
-		e.registerSupplier(id, registration(n, w.text(2), w.text(1)))
+		r := registration(n, w.text(2), w.text(1))
+		r.Ward = w.ward()
+		e.registerSupplier(id, r)
 	case k == 1 || len(w.buyers) == 0:
 		id := newID(t)
 		w.buyers = append(w.buyers, id)
-		e.registerBuyer(id, buyer.Registration{Name: w.text(1), Country: "KR", District: w.text(1),
+		e.registerBuyer(id, buyer.Registration{Name: w.text(1), Country: "KR", District: w.text(1), Ward: w.ward(),
 			Contact: domain.Contact{Name: "Kim", Email: "kim@example.kr"}})
 	case k == 2:
 		sid := pick(w.suppliers)
 		e.supplier(sid, func(s *supplier.Supplier) error {
 			r := registration(0, w.text(3), w.text(1))
-			r.TaxCode = s.TaxCode()
+			r.TaxCode, r.Ward = s.TaxCode(), w.ward()
 			return s.ReviseProfile(r)
 		})
 	case k == 3 && len(w.capabilities) > 0:
