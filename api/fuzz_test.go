@@ -82,7 +82,8 @@ func FuzzDemandBody(f *testing.F) {
 }
 
 func FuzzSupplierRegistration(f *testing.F) {
-	seeds(f, `{"name":"Rạng Đông","tax_code":"0101234567-001","district":"Đông Anh","ownership":"domestic","contact":{"name":"A","email":"a@b.vn"}}`)
+	seeds(f, `{"name":"Rạng Đông","tax_code":"0101234567-001","district":"Đông Anh","ownership":"domestic","contact":{"name":"A","email":"a@b.vn"}}`,
+		`{"name":"Rạng Đông","tax_code":"0101234567","ward":"phuong thanh xuan","ownership":"domestic","contact":{"name":"A","email":"a@b.vn"}}`)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var in supplier.Registration
 		err := decodeJSON(raw, &in)
