@@ -129,6 +129,10 @@ func TestSupplierWard(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tt.query, got, tt.want)
 		}
 	}
+	hist := e.must(e.do("GET", "/v1/suppliers/"+id+"/history", e.organiser, nil), 200)
+	if !strings.Contains(string(hist.body), "district Long Biên, Phường Long Biên") {
+		t.Errorf("history does not name the ward: %s", hist.body)
+	}
 	r = e.must(e.do("GET", "/v1/suppliers?ward=Atlantis", e.organiser, nil), 400)
 	if f := r.fields(t); !slices.Equal(f, []string{"ward"}) {
 		t.Errorf("unknown ward filter: fields %v", f)
