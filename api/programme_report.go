@@ -189,7 +189,7 @@ var methodsVI = map[string]string{
 	"certified_supporting_industry_firms": "Doanh nghiệp có năng lực sản xuất còn hiệu lực với chứng chỉ còn hạn ngày 31/12 của năm, " +
 		"theo tiêu chuẩn quốc tế (mọi tiêu chuẩn trừ TCVN, QCVN, VietGAP).",
 	"matches":       "Số cuộc gặp đã công bố tại các hội nghị, hội chợ bắt đầu trong năm (giờ Hà Nội).",
-	"meetings_held": "Trong số đó, các cuộc gặp được ban tổ chức ghi nhận là đã diễn ra.",
+	"meetings_held": "Trong số đó, các cuộc gặp đã diễn ra: ban tổ chức ghi nhận đã diễn ra hoặc một bên xác nhận đã gặp, và không bên nào báo vắng mặt (cùng quy tắc với báo cáo sự kiện).",
 	"mous":          "Số thương vụ có ít nhất một biên bản ghi nhớ ký trong năm.",
 	"contracts":     "Số thương vụ ở giai đoạn hợp đồng với ngày ký hợp đồng trong năm.",
 	"contract_value_vnd": "Tổng giá trị các hợp đồng đó quy đổi ra VNĐ theo bảng tỷ giá của năm do ban tổ chức nhập " +

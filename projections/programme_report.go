@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/deal"
 )
 
@@ -148,7 +149,7 @@ var indicatorMethods = map[string]string{
 	"certified_supporting_industry_firms": "Suppliers with an active capability holding a certificate valid on 31 December of the year " +
 		"whose standard is international: any standard except Vietnam's national TCVN, QCVN and VietGAP.",
 	"matches":       "Published meetings at conferences and fairs that started in the year (Hanoi time): pairs matched and put on an agenda.",
-	"meetings_held": "Of those, meetings the organiser recorded as held.",
+	"meetings_held": "Of those, meetings held: recorded held by the organiser, or said to have taken place by a firm, and reported a no-show by nobody (the event report's rule).",
 	"mous":          "Deals with at least one MoU dated in the year (from meeting outcomes of mou).",
 	"contracts": "Deals at the contract stage whose contract is dated in the year (from meeting outcomes of contract or " +
 		"POST /v1/deals/{id}/stage).",
@@ -356,23 +357,33 @@ func (f *yearFigures) bump(group, country, ward string, c Connections) {
 }
 
 func (f *yearFigures) meetings(ctx context.Context, db Querier, year int) error {
+	// Meetings are counted held by conference.AttendanceOf, the rule of the
+	// event report: the organiser's outcome, or either side's feedback.
 	rows, err := db.Query(ctx, `WITH `+supplierGroup+`
-SELECT coalesce(d.industry_group, sg.grp, '`+Unclassified+`'), coalesce(b.country, ''), coalesce(sg.district, ''), count(*),
-  count(*) FILTER (WHERE m.outcome_status = 'held')
+SELECT coalesce(d.industry_group, sg.grp, '`+Unclassified+`'), coalesce(b.country, ''), coalesce(sg.district, ''),
+  m.outcome_status, m.supplier_took_place, m.buyer_took_place, count(*)
 FROM conference_meetings m JOIN conference_events e ON e.id = m.event_id
 LEFT JOIN board_demands d ON d.id = m.demand_id LEFT JOIN sg ON sg.id = m.supplier_id
 LEFT JOIN board_buyers b ON b.id = m.buyer_id
 WHERE m.state = 'published' AND extract(year FROM e.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh') = $1
-GROUP BY 1, 2, 3`, year)
+GROUP BY 1, 2, 3, 4, 5, 6`, year)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var g, country, ward string
-		var c Connections
-		if err := rows.Scan(&g, &country, &ward, &c.Matches, &c.MeetingsHeld); err != nil {
+		var (
+			g, country, ward string
+			outcome          *conference.Status
+			supplier, buyer  *bool
+			n                int
+		)
+		if err := rows.Scan(&g, &country, &ward, &outcome, &supplier, &buyer, &n); err != nil {
 			return err
+		}
+		c := Connections{Matches: n}
+		if conference.AttendanceOf(outcome, supplier, buyer) == conference.AttendanceHeld {
+			c.MeetingsHeld = n
 		}
 		f.bump(g, country, ward, c)
 	}
