@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/keylink/keylink/api/messages"
+
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/eventstore"
 )
@@ -65,6 +67,8 @@ type importJob struct {
 	eventID uuid.UUID
 	report  *ImportReport
 	last    int64
+	// lang is the caller's language, that of the row errors' messages.
+	lang messages.Lang
 	// progress, when set, is told how many rows are done.
 	progress func(done, total int)
 }
@@ -145,7 +149,7 @@ func (s *Server) postImport(c echo.Context) error {
 		return err
 	}
 	rep := &ImportReport{Kind: kindName, DryRun: dry, Rows: len(t.Rows), Errors: []ImportError{}}
-	j := &importJob{s: s, kind: kindName, table: t, eventID: eventID, report: rep}
+	j := &importJob{s: s, kind: kindName, table: t, eventID: eventID, report: rep, lang: lang(c)}
 	j.progress, _ = c.Request().Context().Value(progressKey{}).(func(done, total int))
 	ctx := eventstore.WithMetadata(c.Request().Context(), eventstore.Metadata{
 		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID),
@@ -290,8 +294,16 @@ const (
 	rowUnchanged
 )
 
-// fail records that row is bad in column key.
-func (j *importJob) fail(row sheetRow, key, msg string) {
+// failf records that row is bad in column key, with the message format
+// and args make, in the caller's language (the catalogue's key is the
+// English format).
+func (j *importJob) failf(row sheetRow, key, format string, args ...any) {
+	j.record(row, key, j.lang.Tf(format, args...))
+}
+
+// record adds an error of row in column key with a message already in the
+// caller's language.
+func (j *importJob) record(row sheetRow, key, msg string) {
 	col := j.table.Headers[key]
 	if col == "" {
 		col = key
@@ -302,16 +314,17 @@ func (j *importJob) fail(row sheetRow, key, msg string) {
 var indexRE = regexp.MustCompile(`\[[0-9]+\]`)
 
 // failWith records a domain error of row: each bad field of a validation
-// error on its column, any other error on column key.
+// error on its column, any other error on column key, in the caller's
+// language.
 func (j *importJob) failWith(row sheetRow, key string, err error) {
 	var v *domain.ValidationError
 	if errors.As(err, &v) {
 		for _, fe := range v.Fields {
-			j.fail(row, indexRE.ReplaceAllString(fe.Field, ""), fe.Message)
+			j.record(row, indexRE.ReplaceAllString(fe.Field, ""), j.lang.Render(fe.Text()))
 		}
 		return
 	}
-	j.fail(row, key, err.Error())
+	j.record(row, key, j.lang.Error(err))
 }
 
 // isRowError says whether err is about the row (reported with it) rather

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"github.com/keylink/keylink/api/messages"
 	"reflect"
 	"strconv"
@@ -137,7 +136,7 @@ func (j *importJob) each(apply func(i int, row sheetRow) (int, error)) error {
 // already has.
 func (j *importJob) firstSeen(seen map[string]int, key string, row sheetRow, col string) bool {
 	if first, ok := seen[key]; ok {
-		j.fail(row, col, fmt.Sprintf("repeats row %d", first))
+		j.failf(row, col, "repeats row %d", first)
 		return false
 	}
 	seen[key] = row.Line
@@ -253,7 +252,7 @@ func (j *importJob) supplierRow(row sheetRow) (supplier.Registration, bool) {
 	if v := c["employees"]; v != "" {
 		n, isInt := cellInt(v)
 		if !isInt {
-			j.fail(row, "employees", "must be a whole number")
+			j.failf(row, "employees", "must be a whole number")
 			ok = false
 		}
 		reg.Employees = &n
@@ -293,7 +292,7 @@ func (j *importJob) keyProducts(ctx context.Context, tx *eventstore.Tx) error {
 		kp := supplier.KeyProduct{Product: c["product"], DecisionNo: c["decision_no"]}
 		year, ok := cellInt(c["recognized_year"])
 		if !ok {
-			j.fail(row, "recognized_year", "must be a year such as 2024")
+			j.failf(row, "recognized_year", "must be a year such as 2024")
 			return rowFailed, nil
 		}
 		kp.RecognizedYear = year
@@ -326,19 +325,19 @@ func (j *importJob) supplierOf(row sheetRow, code string, own map[string]string,
 	if code != "" {
 		id, ok := ownerID(own[code], supplier.StreamType)
 		if !ok {
-			j.fail(row, "tax_code", "no supplier has this tax code; import the suppliers first")
+			j.failf(row, "tax_code", "no supplier has this tax code; import the suppliers first")
 		}
 		return id, ok
 	}
 	switch ids := byName[headerKey(row.Cells["name"])]; {
 	case row.Cells["name"] == "":
-		j.fail(row, "tax_code", "is required (or the firm's name)")
+		j.failf(row, "tax_code", "is required (or the firm's name)")
 	case len(ids) == 1:
 		return ids[0], true
 	case len(ids) == 0:
-		j.fail(row, "name", "no supplier has this name; import the suppliers first")
+		j.failf(row, "name", "no supplier has this name; import the suppliers first")
 	default:
-		j.fail(row, "name", "several suppliers have this name; give the tax code")
+		j.failf(row, "name", "several suppliers have this name; give the tax code")
 	}
 	return uuid.Nil, false
 }
@@ -382,7 +381,7 @@ func (j *importJob) buyers(ctx context.Context, tx *eventstore.Tx) error {
 			})
 			return j.outcome(res, err, rowUpdated)
 		default:
-			j.fail(row, "name", "several buyers have this name")
+			j.failf(row, "name", "several buyers have this name")
 			return rowFailed, nil
 		}
 	})
@@ -424,17 +423,17 @@ func (j *importJob) demands(ctx context.Context, tx *eventstore.Tx) error {
 		if raw := row.Cells["buyer_id"]; raw != "" {
 			id, err := uuid.Parse(raw)
 			if err != nil {
-				j.fail(row, "buyer_id", "must be a UUID")
+				j.failf(row, "buyer_id", "must be a UUID")
 				return rowFailed, nil
 			}
 			ids = []uuid.UUID{id}
 		}
 		switch {
 		case len(ids) == 0:
-			j.fail(row, "buyer", "no buyer has this name; import the buyers first")
+			j.failf(row, "buyer", "no buyer has this name; import the buyers first")
 			return rowFailed, nil
 		case len(ids) > 1:
-			j.fail(row, "buyer", "several buyers have this name")
+			j.failf(row, "buyer", "several buyers have this name")
 			return rowFailed, nil
 		case !ok || !j.firstSeen(seen, ids[0].String()+"\x00"+headerKey(d.Title), row, "title"):
 			return rowFailed, nil
@@ -461,7 +460,7 @@ func (j *importJob) demands(ctx context.Context, tx *eventstore.Tx) error {
 			return b.PostDemand(uuid.Must(uuid.NewV7()), d)
 		})
 		if errors.Is(err, domain.ErrNotFound) && row.Cells["buyer_id"] != "" {
-			j.fail(row, "buyer_id", "no buyer has this id")
+			j.failf(row, "buyer_id", "no buyer has this id")
 			return rowFailed, nil
 		}
 		return j.outcome(res, err, out)
@@ -478,7 +477,7 @@ func (j *importJob) demandRow(row sheetRow) (buyer.Demand, bool) {
 	if v := c["volume.quantity"]; v != "" {
 		q, isNum := cellNumber(v)
 		if !isNum {
-			j.fail(row, "volume.quantity", "must be a number")
+			j.failf(row, "volume.quantity", "must be a number")
 			ok = false
 		}
 		d.Volume.Quantity = q
@@ -486,7 +485,7 @@ func (j *importJob) demandRow(row sheetRow) (buyer.Demand, bool) {
 	if v := c["max_lead_time_days"]; v != "" {
 		n, isInt := cellInt(v)
 		if !isInt {
-			j.fail(row, "max_lead_time_days", "must be a whole number of days")
+			j.failf(row, "max_lead_time_days", "must be a whole number of days")
 			ok = false
 		}
 		d.MaxLeadTimeDays = &n
@@ -494,7 +493,7 @@ func (j *importJob) demandRow(row sheetRow) (buyer.Demand, bool) {
 	if v := c["needed_by"]; v != "" {
 		date, isDate := cellDate(v)
 		if !isDate {
-			j.fail(row, "needed_by", "must be a date (YYYY-MM-DD or DD/MM/YYYY)")
+			j.failf(row, "needed_by", "must be a date (YYYY-MM-DD or DD/MM/YYYY)")
 			ok = false
 		}
 		d.NeededBy = date
@@ -576,7 +575,7 @@ func (j *importJob) registrations(ctx context.Context, tx *eventstore.Tx) error 
 				InterpreterLanguage: schedule.Language(strings.ToUpper(strings.TrimSpace(row.Cells["interpreter_language"])))}
 			reg, err := withRole(ctx, tx, reg, in)
 			if errors.Is(err, domain.ErrNotFound) {
-				j.fail(row, "organisation_id", "no supplier or buyer has this id")
+				j.failf(row, "organisation_id", "no supplier or buyer has this id")
 				return rowFailed, nil
 			}
 			if err != nil {
@@ -609,29 +608,29 @@ func (j *importJob) organisation(row sheetRow, own map[string]string, byName map
 	case c["organisation_id"] != "":
 		id, err := uuid.Parse(c["organisation_id"])
 		if err != nil {
-			j.fail(row, "organisation_id", "must be a UUID")
+			j.failf(row, "organisation_id", "must be a UUID")
 			return uuid.Nil, false
 		}
 		return id, true
 	case c["tax_code"] != "":
 		id, ok := ownerID(own[taxCode(c["tax_code"])], supplier.StreamType)
 		if !ok {
-			j.fail(row, "tax_code", "no supplier has this tax code")
+			j.failf(row, "tax_code", "no supplier has this tax code")
 		}
 		return id, ok
 	case c["name"] != "":
 		ids := byName[headerKey(c["name"])]
 		switch len(ids) {
 		case 0:
-			j.fail(row, "name", "no firm has this name")
+			j.failf(row, "name", "no firm has this name")
 		case 1:
 			return ids[0], true
 		default:
-			j.fail(row, "name", "several firms have this name; give the tax code or organisation_id")
+			j.failf(row, "name", "several firms have this name; give the tax code or organisation_id")
 		}
 		return uuid.Nil, false
 	}
-	j.fail(row, "organisation_id", "is required (or a tax code or a firm name)")
+	j.failf(row, "organisation_id", "is required (or a tax code or a firm name)")
 	return uuid.Nil, false
 }
 

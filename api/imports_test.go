@@ -299,3 +299,45 @@ func TestImportByNameAndID(t *testing.T) {
 		t.Fatalf("unknown buyer: %+v", unknown)
 	}
 }
+
+// TestImportErrorsInCallersLanguage: the row errors follow Accept-Language
+// like every other text; the row, column and field stay as they are.
+func TestImportErrorsInCallersLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	file := "Tên doanh nghiệp;Mã số thuế;Quận/Huyện;Loại hình;Người liên hệ;Email;Số lao động\n" +
+		"Công ty A;0100300001;Đông Anh;domestic;An;a@example.vn;10\n" +
+		"Công ty A;0100300001;Đông Anh;domestic;An;a@example.vn;10\n" +
+		"Công ty C;0100300002;Đông Anh;domestic;Cường;not-an-email;5\n" +
+		"Công ty D;0100300003;Đông Anh;domestic;Dũng;d@example.vn;mười\n"
+	errs := func(lang string) map[string]string {
+		t.Helper()
+		r := e.must(e.do("POST", "/v1/imports?kind=suppliers&dry_run=true", e.organiser, []byte(file),
+			"Content-Type", "text/csv", "Accept-Language", lang), 200)
+		var a importAnswer
+		if err := json.Unmarshal(r.body, &a); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.header.Get("Content-Language"); got != lang {
+			t.Errorf("Content-Language %q, want %q", got, lang)
+		}
+		out := map[string]string{}
+		for _, x := range a.Errors {
+			out[fmt.Sprint(x.Row, " ", x.Column)] = x.Message
+		}
+		return out
+	}
+	vi, en := errs("vi"), errs("en")
+	for k, want := range map[string]string{
+		"5 Số lao động": "phải là một số nguyên",
+		"3 Mã số thuế":  "trùng với dòng 2",
+		"4 Email":       "phải là địa chỉ e-mail",
+	} {
+		if vi[k] != want {
+			t.Errorf("vi %s: %q, want %q (all: %v)", k, vi[k], want, vi)
+		}
+	}
+	if en["5 Số lao động"] != "must be a whole number" || en["3 Mã số thuế"] != "repeats row 2" {
+		t.Errorf("en errors %v", en)
+	}
+}

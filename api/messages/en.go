@@ -481,4 +481,22 @@ var en = map[string]string{
 
 	// Hanoi's wards and communes (domain.LookupWard).
 	"must be one of Hanoi's 126 wards and communes, such as Phường Hoàn Kiếm or Xã Đông Anh": "must be one of Hanoi's 126 wards and communes, such as Phường Hoàn Kiếm or Xã Đông Anh",
+	// Row errors of imports.
+	"is required (or a tax code or a firm name)":                         "is required (or a tax code or a firm name)",
+	"is required (or the firm's name)":                                   "is required (or the firm's name)",
+	"must be a date (YYYY-MM-DD or DD/MM/YYYY)":                          "must be a date (YYYY-MM-DD or DD/MM/YYYY)",
+	"must be a whole number of days":                                     "must be a whole number of days",
+	"must be a whole number":                                             "must be a whole number",
+	"must be a year such as 2024":                                        "must be a year such as 2024",
+	"no buyer has this id":                                               "no buyer has this id",
+	"no buyer has this name; import the buyers first":                    "no buyer has this name; import the buyers first",
+	"no firm has this name":                                              "no firm has this name",
+	"no supplier has this name; import the suppliers first":              "no supplier has this name; import the suppliers first",
+	"no supplier has this tax code":                                      "no supplier has this tax code",
+	"no supplier has this tax code; import the suppliers first":          "no supplier has this tax code; import the suppliers first",
+	"no supplier or buyer has this id":                                   "no supplier or buyer has this id",
+	"repeats row %d":                                                     "repeats row %d",
+	"several buyers have this name":                                      "several buyers have this name",
+	"several firms have this name; give the tax code or organisation_id": "several firms have this name; give the tax code or organisation_id",
+	"several suppliers have this name; give the tax code":                "several suppliers have this name; give the tax code",
 }

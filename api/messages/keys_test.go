@@ -21,7 +21,7 @@ import (
 var messageCalls = map[string]int{
 	"Errorf": 1, "Add": 1, "Check": 2, "FieldErrorf": 1, "Msgf": 0,
 	"invalid": 1, "claimed": 2, "note": 1, "reason": 1, "gap": 1, "add": 1,
-	"T": 0, "Tf": 0,
+	"T": 0, "Tf": 0, "failf": 2,
 }
 
 // notKeys are receivers whose methods share a name above but take no

@@ -481,4 +481,22 @@ var vi = map[string]string{
 
 	// Hanoi's wards and communes (domain.LookupWard).
 	"must be one of Hanoi's 126 wards and communes, such as Phường Hoàn Kiếm or Xã Đông Anh": "phải là một trong 126 phường, xã của Hà Nội, ví dụ Phường Hoàn Kiếm hoặc Xã Đông Anh",
+	// Row errors of imports.
+	"is required (or a tax code or a firm name)":                         "bắt buộc phải nhập (hoặc mã số thuế, hoặc tên doanh nghiệp)",
+	"is required (or the firm's name)":                                   "bắt buộc phải nhập (hoặc tên doanh nghiệp)",
+	"must be a date (YYYY-MM-DD or DD/MM/YYYY)":                          "phải là một ngày (DD/MM/YYYY hoặc YYYY-MM-DD)",
+	"must be a whole number of days":                                     "phải là một số ngày nguyên",
+	"must be a whole number":                                             "phải là một số nguyên",
+	"must be a year such as 2024":                                        "phải là một năm, ví dụ 2024",
+	"no buyer has this id":                                               "không có bên mua nào có mã này",
+	"no buyer has this name; import the buyers first":                    "không có bên mua nào có tên này; hãy nhập danh sách bên mua trước",
+	"no firm has this name":                                              "không có doanh nghiệp nào có tên này",
+	"no supplier has this name; import the suppliers first":              "không có nhà cung cấp nào có tên này; hãy nhập danh sách nhà cung cấp trước",
+	"no supplier has this tax code":                                      "không có nhà cung cấp nào có mã số thuế này",
+	"no supplier has this tax code; import the suppliers first":          "không có nhà cung cấp nào có mã số thuế này; hãy nhập danh sách nhà cung cấp trước",
+	"no supplier or buyer has this id":                                   "không có nhà cung cấp hay bên mua nào có mã này",
+	"repeats row %d":                                                     "trùng với dòng %d",
+	"several buyers have this name":                                      "có nhiều bên mua cùng tên này",
+	"several firms have this name; give the tax code or organisation_id": "có nhiều doanh nghiệp cùng tên này; hãy ghi mã số thuế hoặc organisation_id",
+	"several suppliers have this name; give the tax code":                "có nhiều nhà cung cấp cùng tên này; hãy ghi mã số thuế",
 }
