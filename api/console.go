@@ -25,7 +25,7 @@ import (
 // held to the same per-address rate as POST /v1/sessions (a limiter of its
 // own, so a console user does not spend the API's allowance).
 func (s *Server) consoleRoutes() error {
-	con, err := console.NewWithConfig(console.Config{Backend: consoleBackend{s}, DB: s.pool, Logger: s.log, Clock: s.now})
+	con, err := console.NewWithConfig(console.Config{Backend: consoleBackend{s}, DB: s.pool, Logger: s.log, Clock: s.now, API: s})
 	if err != nil {
 		return err
 	}

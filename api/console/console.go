@@ -87,6 +87,9 @@ type Config struct {
 	DB     projections.Querier
 	Logger *slog.Logger
 	Clock  func() time.Time
+	// API is the HTTP API, which the organiser's pages call in this
+	// process with the session's token (see org_api.go).
+	API http.Handler
 }
 
 // Validate reports every missing dependency at once.
@@ -160,8 +163,8 @@ func NewWithConfig(cfg Config) (*Console, error) {
 	c.mux.HandleFunc("POST /console/buyers/{id}/demands", c.page(c.postDemand))
 	c.mux.HandleFunc("GET /console/directory", c.page(c.directory))
 	c.mux.HandleFunc("GET /console/events", c.page(c.events))
-	c.mux.HandleFunc("GET /console/events/{id}", c.page(c.eventPage))
 	c.mux.HandleFunc("GET /console/events/{id}/report", c.page(c.eventReport))
+	c.orgRoutes()
 	return c, nil
 }
 

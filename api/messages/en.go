@@ -499,4 +499,9 @@ var en = map[string]string{
 	"several buyers have this name":                                      "several buyers have this name",
 	"several firms have this name; give the tax code or organisation_id": "several firms have this name; give the tax code or organisation_id",
 	"several suppliers have this name; give the tax code":                "several suppliers have this name; give the tax code",
+	// Keys of the organiser's console pages that Go code names (the console's own catalogue, api/console/org_lang.go, has the same texts).
+	"org.err.breaks":   "each line must be a break such as 12:00-13:30 or 15/10/2030 12:00-13:30",
+	"org.err.datetime": "must be a day and time such as 15/10/2030 08:00",
+	"org.event.new":    "New event",
+	"org.meeting":      "Meeting",
 }

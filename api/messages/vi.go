@@ -499,4 +499,9 @@ var vi = map[string]string{
 	"several buyers have this name":                                      "có nhiều bên mua cùng tên này",
 	"several firms have this name; give the tax code or organisation_id": "có nhiều doanh nghiệp cùng tên này; hãy ghi mã số thuế hoặc organisation_id",
 	"several suppliers have this name; give the tax code":                "có nhiều nhà cung cấp cùng tên này; hãy ghi mã số thuế",
+	// Keys of the organiser's console pages that Go code names (the console's own catalogue, api/console/org_lang.go, has the same texts).
+	"org.err.breaks":   "mỗi dòng phải là một khoảng nghỉ, ví dụ 12:00-13:30 hoặc 15/10/2030 12:00-13:30",
+	"org.err.datetime": "phải là ngày và giờ, ví dụ 15/10/2030 08:00",
+	"org.event.new":    "Tạo sự kiện mới",
+	"org.meeting":      "Cuộc gặp",
 }

@@ -1,0 +1,130 @@
+package api_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// organiserBrowser signs in to the console with the organiser's token.
+func (e *env) organiserBrowser(t *testing.T) *browser {
+	t.Helper()
+	o := newBrowser(t, e.url)
+	o.get("/").must(200)
+	o.post("/console/signin", url.Values{"token": {e.organiser}}).must(200)
+	return o
+}
+
+var meetingLinkRE = regexp.MustCompile(`/console/events/[0-9a-f-]+/meetings/([0-9a-f-]{36})`)
+
+// TestConsoleOrganiserEvent: the organiser creates an event through the
+// form, registers a supplier and a buyer, proposes a draft, locks, moves and
+// publishes it, records an outcome once the meeting is over and finds it in
+// the report and the downloads.
+func TestConsoleOrganiserEvent(t *testing.T) {
+	t.Parallel()
+	clk := &clock{t: eventStart.AddDate(0, -1, 0)}
+	e := newClockEnv(t, clk)
+	sup, _ := e.signup("supplier", supplierBody("Cơ khí Đông Anh"))
+	buy, buyTok := e.signup("buyer", buyerBody("Canon Việt Nam"))
+	e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", e.organiser, capabilityBody("Dập khung thép")), 201)
+	e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", buyTok, demandBody("Giá đỡ thép")), 201)
+
+	o := e.organiserBrowser(t)
+	o.get("/console/events").must(200, `href="/console/events/new"`)
+	o.get("/console/events/new").must(200, "Tạo sự kiện mới", `name="starts_at"`)
+	form := url.Values{"kind": {"conference"}, "name": {"Hội nghị kết nối 2030"}, "venue": {"Trung tâm Hội nghị Quốc gia"},
+		"starts_at": {"15/10/2030 08:00"}, "ends_at": {"15/10/2030 17:00"}, "slot_minutes": {"30"}, "tables": {"3"},
+		"max_meetings_per_participant": {"4"}, "breaks": {"12:00-13:30"}, "max_consecutive": {""}}
+	o.post("/console/events", form).must(200, "Đã tạo sự kiện.", "Hội nghị kết nối 2030", "15/10/2030 08:00",
+		"Chưa có doanh nghiệp nào đăng ký.")
+	ev := strings.TrimPrefix(o.url.Path, "/console/events/")
+
+	// Find the firms by name and register them.
+	o.get("/console/events/"+ev+"?q=dong+anh").must(200, "Cơ khí Đông Anh", `name="organisation_id" value="`+sup+`"`)
+	o.post("/console/events/"+ev+"/registrations", url.Values{"organisation_id": {sup}}).must(200, "Đã đăng ký doanh nghiệp.")
+	o.post("/console/events/"+ev+"/registrations", url.Values{"organisation_id": {buy}}).must(200, "Canon Việt Nam")
+	o.post("/console/events/"+ev+"/registrations", url.Values{"organisation_id": {buy}, "q": {"Canon"}}).must(409)
+	o.must(409, `class="problem"`, `type="search" value="Canon"`)
+
+	// Propose a draft: the grid shows the pair at a table, marked as a draft.
+	o.post("/console/events/"+ev+"/schedule", url.Values{}).must(200, "Đã đề xuất bản dự kiến lịch gặp.",
+		"Bản dự kiến", "Bàn 1", "Cơ khí Đông Anh", "Công bố lịch gặp")
+	m := meetingLinkRE.FindStringSubmatch(o.body)
+	if m == nil {
+		t.Fatalf("no meeting in the grid: %.3000s", o.body)
+	}
+	meeting := "/console/events/" + ev + "/meetings/" + m[1]
+	o.get(meeting).must(200, "Cơ khí Đông Anh — Canon Việt Nam", "Khóa trong bản dự kiến")
+	o.post(meeting+"/lock", url.Values{}).must(200, "Đã khóa cuộc gặp.", "Mở khóa")
+	// A move to a start that is no slot is a bad field, in Vietnamese.
+	o.post(meeting+"/move", url.Values{"starts_at": {"2030-10-15T08:10:00+07:00"}, "table": {"2"}}).
+		must(400, `id="f-starts_at-error"`)
+	o.post(meeting+"/move", url.Values{"starts_at": {"2030-10-15T09:00:00+07:00"}, "table": {"3"}}).
+		must(200, "Đã dời cuộc gặp.", "15/10/2030 09:00", "Bàn 3")
+	o.get("/console/events/"+ev).must(200, "Bàn 3")
+	o.post("/console/events/"+ev+"/publish", url.Values{}).must(200, "Đã công bố lịch gặp.", "Kết quả các cuộc gặp", "Ghi kết quả")
+
+	// The outcome before the meeting ended is a conflict shown on the page.
+	o.get(meeting).must(200, `id="f-status"`)
+	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"120.000"}}).
+		must(409, `class="problem"`)
+	clk.set(eventStart.Add(2 * time.Hour)) // 10:00: the 09:00 meeting is over, the day is not
+	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"mười"}}).
+		must(400, `id="f-value_usd-error">phải là một số</span>`, `value="mười"`)
+	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"120.000"}}).
+		must(200, "Đã ghi kết quả.", `value="120.000"`)
+	o.get("/console/events/"+ev).must(200, "đã gặp · đã ký hợp đồng", "120.000 USD")
+
+	// Downloads: the report in the page's language, the workbooks as files.
+	o.get("/console/events/"+ev+"/files/report.html").must(200, "Hội nghị kết nối 2030", "120.000")
+	if csp := o.header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'none'") {
+		t.Errorf("report CSP %q", csp)
+	}
+	for _, f := range []string{"report.xlsx", "schedule.xlsx", "report.csv", "schedule.html"} {
+		o.get("/console/events/" + ev + "/files/" + f).must(200)
+		if f == "report.xlsx" && !strings.Contains(o.header.Get("Content-Disposition"), ".xlsx") {
+			t.Errorf("%s: Content-Disposition %q", f, o.header.Get("Content-Disposition"))
+		}
+	}
+	o.get("/console/events/" + ev + "/files/nothing.exe").must(404)
+	// Cancelling a meeting that took place is refused.
+	o.post(meeting+"/cancel", url.Values{}).must(409)
+}
+
+// TestConsoleNewEventErrors: each bad field beside its input, in the page's
+// language, what was typed kept.
+func TestConsoleNewEventErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	o := e.organiserBrowser(t)
+	form := url.Values{"kind": {"fair"}, "name": {""}, "venue": {"Mỹ Đình"}, "starts_at": {"15/10/2030"},
+		"ends_at": {"14/10/2030 17:00"}, "slot_minutes": {"ba mươi"}, "tables": {"0"},
+		"max_meetings_per_participant": {"4"}, "breaks": {"trưa"}}
+	o.post("/console/events", form).must(400, "Vui lòng sửa các trường",
+		`id="f-starts_at-error">phải là ngày và giờ`, `id="f-slot_minutes-error">phải là một số nguyên`,
+		`id="f-breaks-error">mỗi dòng phải là một khoảng nghỉ`, `value="ba mươi"`, `value="15/10/2030"`, `>trưa</textarea>`,
+		`<option value="fair" selected>`)
+	// The API's own checks, once the form reads.
+	form.Set("starts_at", "15/10/2030 08:00")
+	form.Set("slot_minutes", "30")
+	form.Set("breaks", "")
+	o.post("/console/events", form).must(400, `id="f-name-error">`, `id="f-tables-error">`, `id="f-ends_at-error">`)
+	if strings.Contains(o.body, `id="f-name-error">is required`) {
+		t.Error("an API message came back in English on a Vietnamese page")
+	}
+	o.get("/console/events/new?lang=en").must(200)
+	o.post("/console/events", form).must(400, `id="f-name-error">`)
+	if !regexp.MustCompile(`id="f-name-error">[a-z ]+<`).MatchString(o.body) {
+		t.Errorf("no English message on the English page: %.2000s", o.body)
+	}
+
+	// Firms may not open the organiser's pages.
+	_, email := e.firmUser("supplier", supplierBody("Cơ khí Gia Lâm"))
+	b := newBrowser(t, e.url)
+	b.signIn(email, "correct horse battery").must(200)
+	b.get("/console/events/new").must(403)
+	b.post("/console/events", form).must(403)
+}
