@@ -128,3 +128,74 @@ func TestConsoleNewEventErrors(t *testing.T) {
 	b.get("/console/events/new").must(403)
 	b.post("/console/events", form).must(403)
 }
+
+var inviteLinkRE = regexp.MustCompile(`id="invite-link" type="text" readonly value="([^"]+)"`)
+
+// TestConsoleOrganiserFirm: a firm's page shows its history, records a
+// key-product recognition (bad fields beside their inputs) and makes an
+// invitation whose one-time link signs a new user up; the buyer list and
+// the demand board list what the API lists.
+func TestConsoleOrganiserFirm(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	sup, _ := e.firmUser("supplier", supplierBody("Cơ khí Thăng Long"))
+	buy, buyTok := e.signup("buyer", buyerBody("Canon Việt Nam"))
+	e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", buyTok, demandBody("Giá đỡ thép dập")), 201)
+
+	o := e.organiserBrowser(t)
+	o.get("/console/directory?q=thang+long").must(200, `href="/console/firms/`+sup+`"`)
+	o.get("/console/firms/"+sup).must(200, "Cơ khí Thăng Long", "Mã số thuế", "Lịch sử", "Ghi nhận công nhận sản phẩm chủ lực",
+		`href="/console/suppliers/`+sup+`"`)
+	if !strings.Contains(o.body, `<td class="nowrap">`) {
+		t.Fatalf("no history line: %.3000s", o.body)
+	}
+
+	path := "/console/firms/" + sup + "/key-products"
+	o.post(path, url.Values{"product": {""}, "recognized_year": {"năm nay"}, "decision_no": {"2156/QĐ-UBND"}}).
+		must(400, `id="f-recognized_year-error">phải là một số nguyên`, `value="năm nay"`, `value="2156/QĐ-UBND"`)
+	o.post(path, url.Values{"product": {""}, "recognized_year": {"2024"}, "decision_no": {"2156/QĐ-UBND"}}).
+		must(400, `id="f-product-error">`)
+	o.post(path, url.Values{"product": {"Bóng đèn LED"}, "recognized_year": {"2024"}, "decision_no": {"2156/QĐ-UBND"}}).
+		must(200, "Đã ghi nhận công nhận sản phẩm chủ lực.", "<td>Bóng đèn LED</td>")
+	o.post(path, url.Values{"product": {"bóng đèn led"}, "recognized_year": {"2024"}, "decision_no": {"1/QĐ"}}).
+		must(409, `class="problem"`)
+
+	// An invitation: the link is shown once, on the console's own host.
+	o.get("/console/firms/" + sup).must(200)
+	o.post("/console/firms/"+sup+"/invitations", url.Values{"email": {"khong-phai-email"}}).
+		must(400, `id="f-email-error">`, `value="khong-phai-email"`)
+	o.post("/console/firms/"+sup+"/invitations", url.Values{"email": {"ke-toan@example.vn"}}).
+		must(201, "Đã tạo lời mời cho", "ke-toan@example.vn")
+	m := inviteLinkRE.FindStringSubmatch(o.body)
+	if m == nil || !strings.HasPrefix(m[1], e.url+"/console/invitations/accept?token=") {
+		t.Fatalf("no invitation link: %v", m)
+	}
+	token, err := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.must(e.do("POST", "/v1/invitations/accept", "", map[string]any{
+		"token": token.Query().Get("token"), "password": "correct horse battery"}), 201)
+	// The history now tells of the recognition and the invitation.
+	o.get("/console/firms/"+sup).must(200, "Bóng đèn LED")
+
+	// A buyer's page; the buyer list and the demand board.
+	o.get("/console/firms/"+buy).must(200, "Canon Việt Nam", "Bên mua", "Giá đỡ thép dập", "Tạo đường dẫn mời")
+	if strings.Contains(o.body, "Ghi nhận công nhận sản phẩm chủ lực") {
+		t.Error("a buyer's page offers key-product recognitions")
+	}
+	o.get("/console/buyers?q=canon").must(200, "Canon Việt Nam", `href="/console/firms/`+buy+`"`)
+	o.get("/console/demands?industry_group=mechanical").must(200, "Giá đỡ thép dập", "20.000 pcs", "01/03/2027")
+	o.get("/console/demands?country=Nhật").must(200, `class="problem"`)
+	o.get("/console/firms/" + uuidZero).must(404)
+
+	// The pages are the organisers' only.
+	c := newBrowser(t, e.url)
+	_, email := e.firmUser("supplier", supplierBody("Nhựa Bắc Ninh"))
+	c.signIn(email, "correct horse battery").must(200)
+	c.get("/console/firms/" + sup).must(403)
+	c.get("/console/demands").must(403)
+	c.post("/console/firms/"+sup+"/invitations", url.Values{"email": {"x@example.vn"}}).must(403)
+}
+
+const uuidZero = "00000000-0000-7000-8000-000000000000"

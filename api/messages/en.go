@@ -504,4 +504,6 @@ var en = map[string]string{
 	"org.err.datetime": "must be a day and time such as 15/10/2030 08:00",
 	"org.event.new":    "New event",
 	"org.meeting":      "Meeting",
+	"org.board":        "Demand board",
+	"org.buyers":       "Buyers",
 }

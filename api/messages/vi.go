@@ -504,4 +504,6 @@ var vi = map[string]string{
 	"org.err.datetime": "phải là ngày và giờ, ví dụ 15/10/2030 08:00",
 	"org.event.new":    "Tạo sự kiện mới",
 	"org.meeting":      "Cuộc gặp",
+	"org.board":        "Bảng nhu cầu mua hàng",
+	"org.buyers":       "Bên mua",
 }
