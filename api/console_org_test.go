@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -199,3 +202,69 @@ func TestConsoleOrganiserFirm(t *testing.T) {
 }
 
 const uuidZero = "00000000-0000-7000-8000-000000000000"
+
+// upload posts a multipart form with a file, the CSRF token of the last
+// page added.
+func (b *browser) upload(path string, fields url.Values, name string, file []byte) *browser {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fields.Set("csrf", b.csrf())
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	if name != "" {
+		fw, err := w.CreateFormFile("file", name)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		_, _ = fw.Write(file)
+	}
+	_ = w.Close()
+	req, err := http.NewRequest("POST", b.base+path, &body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return b.send(req)
+}
+
+// TestConsoleImports: the upload page checks a file (dry run), lists every
+// row error with its row and column in the page's language, and imports.
+func TestConsoleImports(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	o := e.organiserBrowser(t)
+	o.get("/console/imports").must(200, "Nhập dữ liệu từ Excel", `enctype="multipart/form-data"`, `name="dry_run" type="checkbox" value="true" checked`)
+	bad := "Tên doanh nghiệp;Mã số thuế;Quận/Huyện;Loại hình;Người liên hệ;Email;Số lao động\n" +
+		"Công ty A;0100300001;Đông Anh;domestic;An;a@example.vn;10\n" +
+		"Công ty B;0100300002;Đông Anh;domestic;Bình;b@example.vn;mười\n"
+	o.upload("/console/imports", url.Values{"kind": {"suppliers"}, "dry_run": {"true"}}, "doanh-nghiep.csv", []byte(bad)).
+		must(200, "Tệp có lỗi nên chưa ghi dữ liệu nào.", `<td class="num">3</td><td>Số lao động</td><td>phải là một số nguyên</td>`,
+			`<option value="suppliers" selected>`)
+	// The sample workbook: a dry run writes nothing, then the import does.
+	before := e.eventCount()
+	o.get("/console/imports")
+	o.upload("/console/imports", url.Values{"kind": {"suppliers"}, "dry_run": {"true"}}, "suppliers.xlsx", sample(t, "suppliers.xlsx")).
+		must(200, "Kiểm tra thử: tệp hợp lệ", `id="count-errors">0<`)
+	if e.eventCount() != before {
+		t.Fatal("a dry run wrote")
+	}
+	o.upload("/console/imports", url.Values{"kind": {"suppliers"}}, "suppliers.xlsx", sample(t, "suppliers.xlsx")).
+		must(200, "Đã nhập dữ liệu từ tệp.", `id="count-created">`)
+	if e.eventCount() == before {
+		t.Fatal("the import wrote nothing")
+	}
+	// Bad requests: no file, registrations without an event, not a table.
+	o.upload("/console/imports", url.Values{"kind": {"suppliers"}}, "", nil).must(400, `id="f-file-error">hãy chọn một tệp`)
+	o.upload("/console/imports", url.Values{"kind": {"registrations"}, "event_id": {""}}, "r.csv", []byte("a;b\n1;2\n")).
+		must(400, `id="f-event_id-error">`, `<option value="registrations" selected>`)
+	o.upload("/console/imports", url.Values{"kind": {"suppliers"}}, "x.xlsx", []byte("PK\x03\x04 not a zip")).
+		must(400, `id="f-file-error">`)
+	// In English, the row errors are English.
+	o.get("/console/imports?lang=en").must(200, "Import from Excel")
+	o.upload("/console/imports", url.Values{"kind": {"suppliers"}, "dry_run": {"true"}}, "firms.csv", []byte(bad)).
+		must(200, `<td>Số lao động</td><td>must be a whole number</td>`)
+}

@@ -145,8 +145,16 @@ func (c *Console) api(req *request, method, path string, body, out any) error {
 	if err != nil || out == nil {
 		return err
 	}
-	if err := json.Unmarshal(a.body.Bytes(), out); err != nil {
-		return fmt.Errorf("console: decode %s %s: %w", method, path, err)
+	if err := jsonDecode(a.body.Bytes(), out); err != nil {
+		return fmt.Errorf("console: %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// jsonDecode reads an answer of the API.
+func jsonDecode(raw []byte, out any) error {
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("console: decode the API's answer: %w", err)
 	}
 	return nil
 }

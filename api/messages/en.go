@@ -506,4 +506,7 @@ var en = map[string]string{
 	"org.meeting":      "Meeting",
 	"org.board":        "Demand board",
 	"org.buyers":       "Buyers",
+	"org.imports":      "Import from Excel",
+	"org.err.nofile":   "choose a file",
+	"org.err.badfile":  "the file could not be read",
 }

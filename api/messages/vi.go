@@ -506,4 +506,7 @@ var vi = map[string]string{
 	"org.meeting":      "Cuộc gặp",
 	"org.board":        "Bảng nhu cầu mua hàng",
 	"org.buyers":       "Bên mua",
+	"org.imports":      "Nhập dữ liệu từ Excel",
+	"org.err.nofile":   "hãy chọn một tệp",
+	"org.err.badfile":  "không đọc được tệp",
 }
