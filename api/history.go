@@ -102,7 +102,7 @@ func (s *Server) history(c echo.Context, owner, streamType string) error {
 			break
 		}
 		out.Items = append(out.Items, historyItem{Position: r.Position.Global, Version: r.Version, Type: r.Type,
-			RecordedAt: r.RecordedAt.UTC(), Actor: r.Metadata.Actor, Summary: summary(r)})
+			RecordedAt: r.RecordedAt.UTC(), Actor: r.Metadata.Actor, Summary: summary(r, lang(c))})
 	}
 	return c.JSON(http.StatusOK, out)
 }

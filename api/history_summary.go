@@ -1,75 +1,75 @@
 package api
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
 )
 
-// summary is a short English text of what an event records, for a
-// history. Each event type has a function of its own, so that a message
+// summary is a short text of what an event records, for a history, in
+// l (the catalogue's keys are the English formats). Each event type has a function of its own, so that a message
 // catalogue can take them over one by one; texts typed by people (names,
 // titles) are quoted as written. An event this binary cannot decode, or of
 // a type without a function, is named after its type.
-func summary(r eventstore.Record) string {
+func summary(r eventstore.Record, l messages.Lang) string {
 	switch e := r.Event.(type) {
 	case supplier.Registered:
-		return summarySupplierRegistered(e)
+		return summarySupplierRegistered(e, l)
 	case supplier.ProfileRevised:
-		return summarySupplierProfileRevised(e)
+		return summarySupplierProfileRevised(e, l)
 	case supplier.CapabilityDeclared:
-		return summaryCapabilityDeclared(e)
+		return summaryCapabilityDeclared(e, l)
 	case supplier.CapabilityRevised:
-		return summaryCapabilityRevised(e)
+		return summaryCapabilityRevised(e, l)
 	case supplier.CapabilityWithdrawn:
-		return summaryCapabilityWithdrawn(e)
+		return summaryCapabilityWithdrawn(e, l)
 	case supplier.KeyProductRecognised:
-		return summaryKeyProductRecognised(e)
+		return summaryKeyProductRecognised(e, l)
 	case buyer.Registered:
-		return summaryBuyerRegistered(e)
+		return summaryBuyerRegistered(e, l)
 	case buyer.DemandPosted:
-		return summaryDemandPosted(e)
+		return summaryDemandPosted(e, l)
 	case buyer.DemandRevised:
-		return summaryDemandRevised(e)
+		return summaryDemandRevised(e, l)
 	case buyer.DemandClosed:
-		return summaryDemandClosed(e)
+		return summaryDemandClosed(e, l)
 	case conference.EventCreated:
-		return summaryEventCreated(e)
+		return summaryEventCreated(e, l)
 	case conference.FirmRegistered:
-		return summaryFirmRegistered(e)
+		return summaryFirmRegistered(e, l)
 	case conference.RegistrationCancelled:
-		return summaryRegistrationCancelled(e)
+		return summaryRegistrationCancelled(e, l)
 	case conference.InterpreterDeclared:
-		return summaryInterpreterDeclared(e)
+		return summaryInterpreterDeclared(e, l)
 	case conference.MeetingRequested:
-		return summaryMeetingRequested(e)
+		return summaryMeetingRequested(e, l)
 	case conference.MeetingRequestAccepted:
-		return summaryMeetingRequestAccepted(e)
+		return summaryMeetingRequestAccepted(e, l)
 	case conference.MeetingRequestDeclined:
-		return summaryMeetingRequestDeclined(e)
+		return summaryMeetingRequestDeclined(e, l)
 	case conference.ScheduleProposed:
-		return summaryScheduleProposed(e)
+		return summaryScheduleProposed(e, l)
 	case conference.SchedulePublished:
-		return summarySchedulePublished(e)
+		return summarySchedulePublished(e, l)
 	case conference.MeetingLocked:
-		return summaryMeetingLocked(e)
+		return summaryMeetingLocked(e, l)
 	case conference.MeetingFeedbackGiven:
-		return summaryMeetingFeedbackGiven(e)
+		return summaryMeetingFeedbackGiven(e, l)
 	case conference.MeetingOutcomeRecorded:
-		return summaryMeetingOutcomeRecorded(e)
+		return summaryMeetingOutcomeRecorded(e, l)
 	case conference.MeetingUnlocked:
-		return summaryMeetingUnlocked(e)
+		return summaryMeetingUnlocked(e, l)
 	case conference.MeetingMoved:
-		return summaryMeetingMoved(e)
+		return summaryMeetingMoved(e, l)
 	case conference.MeetingCancelled:
-		return summaryMeetingCancelled(e)
+		return summaryMeetingCancelled(e, l)
 	case conference.RegistrationRevised:
-		return fmt.Sprintf("Registration of %s revised", e.OrganisationID)
+		return l.Tf("Registration of %s revised", e.OrganisationID)
 	}
 	return summaryOfType(r.Type)
 }
@@ -88,12 +88,12 @@ func summaryOfType(typ string) string {
 	return b.String()
 }
 
-func summarySupplierRegistered(e supplier.Registered) string {
-	return fmt.Sprintf("Supplier %q registered, tax code %s, district %s", e.Name, e.TaxCode, e.District) + wardSummary(e.Ward)
+func summarySupplierRegistered(e supplier.Registered, l messages.Lang) string {
+	return l.Tf("Supplier %q registered, tax code %s, district %s", e.Name, e.TaxCode, e.District) + wardSummary(e.Ward)
 }
 
-func summarySupplierProfileRevised(e supplier.ProfileRevised) string {
-	return fmt.Sprintf("Profile revised: %q, district %s", e.Name, e.District) + wardSummary(e.Ward)
+func summarySupplierProfileRevised(e supplier.ProfileRevised, l messages.Lang) string {
+	return l.Tf("Profile revised: %q, district %s", e.Name, e.District) + wardSummary(e.Ward)
 }
 
 // wardSummary adds a firm's ward to a summary; events from before wards
@@ -105,99 +105,99 @@ func wardSummary(ward string) string {
 	return ", " + ward
 }
 
-func summaryCapabilityDeclared(e supplier.CapabilityDeclared) string {
-	return fmt.Sprintf("Capability %q declared (%s)", e.Title, e.IndustryGroup)
+func summaryCapabilityDeclared(e supplier.CapabilityDeclared, l messages.Lang) string {
+	return l.Tf("Capability %q declared (%s)", e.Title, e.IndustryGroup)
 }
 
-func summaryCapabilityRevised(e supplier.CapabilityRevised) string {
-	return fmt.Sprintf("Capability %q revised (%s)", e.Title, e.IndustryGroup)
+func summaryCapabilityRevised(e supplier.CapabilityRevised, l messages.Lang) string {
+	return l.Tf("Capability %q revised (%s)", e.Title, e.IndustryGroup)
 }
 
-func summaryCapabilityWithdrawn(e supplier.CapabilityWithdrawn) string {
-	return fmt.Sprintf("Capability %s withdrawn", e.CapabilityID)
+func summaryCapabilityWithdrawn(e supplier.CapabilityWithdrawn, l messages.Lang) string {
+	return l.Tf("Capability %s withdrawn", e.CapabilityID)
 }
 
-func summaryKeyProductRecognised(e supplier.KeyProductRecognised) string {
-	return fmt.Sprintf("Key product %q recognised in %d (decision %s)", e.Product, e.RecognizedYear, e.DecisionNo)
+func summaryKeyProductRecognised(e supplier.KeyProductRecognised, l messages.Lang) string {
+	return l.Tf("Key product %q recognised in %d (decision %s)", e.Product, e.RecognizedYear, e.DecisionNo)
 }
 
-func summaryBuyerRegistered(e buyer.Registered) string {
-	return fmt.Sprintf("Buyer %q registered, country %s", e.Name, e.Country)
+func summaryBuyerRegistered(e buyer.Registered, l messages.Lang) string {
+	return l.Tf("Buyer %q registered, country %s", e.Name, e.Country)
 }
 
-func summaryDemandPosted(e buyer.DemandPosted) string {
-	return fmt.Sprintf("Demand %q posted (%s)", e.Title, e.IndustryGroup)
+func summaryDemandPosted(e buyer.DemandPosted, l messages.Lang) string {
+	return l.Tf("Demand %q posted (%s)", e.Title, e.IndustryGroup)
 }
 
-func summaryDemandRevised(e buyer.DemandRevised) string {
-	return fmt.Sprintf("Demand %q revised (%s)", e.Title, e.IndustryGroup)
+func summaryDemandRevised(e buyer.DemandRevised, l messages.Lang) string {
+	return l.Tf("Demand %q revised (%s)", e.Title, e.IndustryGroup)
 }
 
-func summaryDemandClosed(e buyer.DemandClosed) string {
-	return fmt.Sprintf("Demand %s closed: %s", e.DemandID, e.Reason)
+func summaryDemandClosed(e buyer.DemandClosed, l messages.Lang) string {
+	return l.Tf("Demand %s closed: %s", e.DemandID, e.Reason)
 }
 
-func summaryEventCreated(e conference.EventCreated) string {
-	return fmt.Sprintf("%s %q created at %q, %s to %s", summaryOfType(string(e.Kind)), e.Name, e.Venue,
+func summaryEventCreated(e conference.EventCreated, l messages.Lang) string {
+	return l.Tf("%s %q created at %q, %s to %s", l.T(summaryOfType(string(e.Kind))), e.Name, e.Venue,
 		e.StartsAt.UTC().Format("2006-01-02 15:04"), e.EndsAt.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
-func summaryFirmRegistered(e conference.FirmRegistered) string {
-	return fmt.Sprintf("%s %s registered", summaryOfType(string(e.Role)), e.OrganisationID)
+func summaryFirmRegistered(e conference.FirmRegistered, l messages.Lang) string {
+	return l.Tf("%s %s registered", l.T(summaryOfType(string(e.Role))), e.OrganisationID)
 }
 
-func summaryRegistrationCancelled(e conference.RegistrationCancelled) string {
-	return fmt.Sprintf("Registration of %s cancelled, %d meetings withdrawn", e.OrganisationID, len(e.WithdrawnMeetings))
+func summaryRegistrationCancelled(e conference.RegistrationCancelled, l messages.Lang) string {
+	return l.Tf("Registration of %s cancelled, %d meetings withdrawn", e.OrganisationID, len(e.WithdrawnMeetings))
 }
 
-func summaryInterpreterDeclared(e conference.InterpreterDeclared) string {
-	return fmt.Sprintf("%d interpreters for %s declared", e.Count, e.Language)
+func summaryInterpreterDeclared(e conference.InterpreterDeclared, l messages.Lang) string {
+	return l.Tf("%d interpreters for %s declared", e.Count, e.Language)
 }
 
-func summaryMeetingRequested(e conference.MeetingRequested) string {
-	return fmt.Sprintf("Meeting of supplier %s and buyer %s requested by %s", e.SupplierID, e.BuyerID, e.RequestedBy)
+func summaryMeetingRequested(e conference.MeetingRequested, l messages.Lang) string {
+	return l.Tf("Meeting of supplier %s and buyer %s requested by %s", e.SupplierID, e.BuyerID, e.RequestedBy)
 }
 
-func summaryMeetingRequestAccepted(e conference.MeetingRequestAccepted) string {
-	return fmt.Sprintf("Meeting request of supplier %s and buyer %s accepted by %s", e.SupplierID, e.BuyerID, e.AcceptedBy)
+func summaryMeetingRequestAccepted(e conference.MeetingRequestAccepted, l messages.Lang) string {
+	return l.Tf("Meeting request of supplier %s and buyer %s accepted by %s", e.SupplierID, e.BuyerID, e.AcceptedBy)
 }
 
-func summaryMeetingRequestDeclined(e conference.MeetingRequestDeclined) string {
-	return fmt.Sprintf("Meeting request of supplier %s and buyer %s declined by %s", e.SupplierID, e.BuyerID, e.DeclinedBy)
+func summaryMeetingRequestDeclined(e conference.MeetingRequestDeclined, l messages.Lang) string {
+	return l.Tf("Meeting request of supplier %s and buyer %s declined by %s", e.SupplierID, e.BuyerID, e.DeclinedBy)
 }
 
-func summaryScheduleProposed(e conference.ScheduleProposed) string {
-	return fmt.Sprintf("Schedule proposed: %d meetings, %d pairs unscheduled", len(e.Meetings), len(e.Unscheduled)+e.LeftOut)
+func summaryScheduleProposed(e conference.ScheduleProposed, l messages.Lang) string {
+	return l.Tf("Schedule proposed: %d meetings, %d pairs unscheduled", len(e.Meetings), len(e.Unscheduled)+e.LeftOut)
 }
 
-func summarySchedulePublished(e conference.SchedulePublished) string {
-	return fmt.Sprintf("Schedule published: %d meetings", len(e.Meetings))
+func summarySchedulePublished(e conference.SchedulePublished, l messages.Lang) string {
+	return l.Tf("Schedule published: %d meetings", len(e.Meetings))
 }
 
-func summaryMeetingLocked(e conference.MeetingLocked) string {
-	return fmt.Sprintf("Meeting %s locked at %s", e.Meeting.ID, e.Meeting.StartsAt.UTC().Format("2006-01-02 15:04 UTC"))
+func summaryMeetingLocked(e conference.MeetingLocked, l messages.Lang) string {
+	return l.Tf("Meeting %s locked at %s", e.Meeting.ID, e.Meeting.StartsAt.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
-func summaryMeetingFeedbackGiven(e conference.MeetingFeedbackGiven) string {
-	return fmt.Sprintf("Feedback on meeting %s given by %s %s", e.MeetingID, e.Side, e.OrganisationID)
+func summaryMeetingFeedbackGiven(e conference.MeetingFeedbackGiven, l messages.Lang) string {
+	return l.Tf("Feedback on meeting %s given by %s %s", e.MeetingID, e.Side, e.OrganisationID)
 }
 
-func summaryMeetingOutcomeRecorded(e conference.MeetingOutcomeRecorded) string {
-	return fmt.Sprintf("Outcome of meeting %s recorded: %s, %s", e.MeetingID, e.Status, e.Result)
+func summaryMeetingOutcomeRecorded(e conference.MeetingOutcomeRecorded, l messages.Lang) string {
+	return l.Tf("Outcome of meeting %s recorded: %s, %s", e.MeetingID, e.Status, e.Result)
 }
 
-func summaryMeetingUnlocked(e conference.MeetingUnlocked) string {
-	return fmt.Sprintf("Meeting %s unlocked", e.MeetingID)
+func summaryMeetingUnlocked(e conference.MeetingUnlocked, l messages.Lang) string {
+	return l.Tf("Meeting %s unlocked", e.MeetingID)
 }
 
-func summaryMeetingMoved(e conference.MeetingMoved) string {
-	place := fmt.Sprintf("table %d", e.Table)
+func summaryMeetingMoved(e conference.MeetingMoved, l messages.Lang) string {
+	place := l.Tf("table %d", e.Table)
 	if e.Booth != "" {
-		place = fmt.Sprintf("booth %q", e.Booth)
+		place = l.Tf("booth %q", e.Booth)
 	}
-	return fmt.Sprintf("Meeting %s moved to %s, %s", e.MeetingID, e.StartsAt.UTC().Format("2006-01-02 15:04 UTC"), place)
+	return l.Tf("Meeting %s moved to %s, %s", e.MeetingID, e.StartsAt.UTC().Format("2006-01-02 15:04 UTC"), place)
 }
 
-func summaryMeetingCancelled(e conference.MeetingCancelled) string {
-	return fmt.Sprintf("Meeting %s removed from the schedule", e.MeetingID)
+func summaryMeetingCancelled(e conference.MeetingCancelled, l messages.Lang) string {
+	return l.Tf("Meeting %s removed from the schedule", e.MeetingID)
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"testing"
 
+	"github.com/keylink/keylink/api/messages"
+
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/supplier"
@@ -16,7 +18,7 @@ func TestEverySummaryHasAFunction(t *testing.T) {
 	events := append(append(supplier.Events(), buyer.Events()...), conference.Events()...)
 	for _, ev := range events {
 		r := eventstore.Record{Type: ev.EventType(), Event: ev}
-		if got := summary(r); got == summaryOfType(r.Type) || got == "" {
+		if got := summary(r, messages.EN); got == summaryOfType(r.Type) || got == "" {
 			t.Errorf("%s: summary %q", r.Type, got)
 		}
 	}
