@@ -221,11 +221,18 @@ func readCSV(data []byte, cs columnSet) (table, error) {
 	return cs.findTable(rows, 1)
 }
 
-// csvSeparator guesses the separator from the first line: Excel saves CSV
-// with a semicolon where the locale's decimal mark is a comma.
+// csvSeparator guesses the separator from the first lines: Excel saves CSV
+// with a semicolon where the locale's decimal mark is a comma. The line
+// with the most separators decides, so that a title typed above the header
+// row without any does not.
 func csvSeparator(data []byte) rune {
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+	semi, comma := 0, 0
+	for i, rest := 0, data; i < maxTitleRows+1 && len(rest) > 0; i++ {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		semi, comma = max(semi, bytes.Count(line, []byte(";"))), max(comma, bytes.Count(line, []byte(",")))
+	}
+	if semi > comma {
 		return ';'
 	}
 	return ','

@@ -120,6 +120,10 @@ func TestCellReaders(t *testing.T) {
 	if unit("tấn") != "t" || unit("Cái") != "pcs" || unit("m²") != "m2" {
 		t.Error("Vietnamese units not read")
 	}
+	if csvSeparator([]byte("DANH SÁCH\n\nTên;Mã số thuế;Số lao động\n1;2;3")) != ';' ||
+		csvSeparator([]byte("Báo cáo, tháng 5\nTên,Mã số thuế,Số lao động\n1,2,3")) != ',' {
+		t.Error("the separator was guessed from a title line")
+	}
 	if csvSeparator([]byte("a;b;c\n1,5;2;3")) != ';' || !bytes.Equal([]byte(sheetName("a/b:c[d]")), []byte("a-b-c-d-")) {
 		t.Error("separator or sheet name")
 	}
