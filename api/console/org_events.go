@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,9 @@ func (c *Console) org(h func(*request) error) http.HandlerFunc {
 		return h(req)
 	})
 }
+
+// venueZone is the city's time, in which times are shown.
+var venueZone = time.FixedZone("ICT", 7*3600)
 
 // venueOffset is the offset of the city's venues (Hanoi, no daylight
 // saving): times typed without one are there.
@@ -179,6 +183,8 @@ type eventView struct {
 	Form    *form
 	Problem string
 	OK      string
+	// Breaks are the event's breaks as times of day, each once.
+	Breaks []string
 }
 
 // firmHit is a firm found for registration.
@@ -202,6 +208,8 @@ type dayGrid struct {
 type gridRow struct {
 	Slot  projections.Slot
 	Cells []*projections.Meeting
+	// Break says the slot falls in one of the event's breaks.
+	Break bool
 }
 
 // scheduleAnswer is GET /v1/events/{id}/schedule.
@@ -252,6 +260,11 @@ func (c *Console) renderEvent(req *request, status int, f *form, problem string)
 		shown, v.Draft = sc.Proposal.Meetings, true
 	}
 	v.Days = dayGrids(ev, shown)
+	for _, b := range ev.Breaks {
+		if s := b.From.Format("15:04") + "–" + b.To.Format("15:04"); !slices.Contains(v.Breaks, s) {
+			v.Breaks = append(v.Breaks, s)
+		}
+	}
 	if v.Q != "" {
 		if v.Firms, err = c.findFirms(req, v.Q, ev); err != nil {
 			return err
@@ -323,6 +336,9 @@ func dayGrids(ev projections.Event, ms []projections.Meeting) []dayGrid {
 			days = append(days, dayGrid{Day: day, Columns: cols, Booths: booths})
 		}
 		row := gridRow{Slot: s, Cells: make([]*projections.Meeting, len(cols))}
+		for _, b := range ev.Breaks {
+			row.Break = row.Break || s.StartsAt.Before(b.To) && b.From.Before(s.EndsAt)
+		}
 		for _, m := range bySlot[s.Index] {
 			row.Cells[col[key(*m)]] = m
 		}

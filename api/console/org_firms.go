@@ -104,6 +104,9 @@ func (c *Console) renderFirm(req *request, status int, inv *invitation, invite, 
 		return err
 	}
 	v.History = h.Items
+	for i := range v.History {
+		v.History[i].RecordedAt = v.History[i].RecordedAt.In(venueZone)
+	}
 	if h.NextCursor != "" {
 		v.HistoryNext = Prefix + "firms/" + id.String() + "?" + url.Values{"cursor": {h.NextCursor}}.Encode() + "#history"
 	}

@@ -12,6 +12,25 @@ func init() {
 		viText[k] = v
 	}
 	funcs["words"] = strings.Fields
+	funcs["actor"] = actorName
+}
+
+// actorName writes who caused an event, as histories name it
+// ("organiser:NAME", "supplier:ACCOUNT", "anonymous" for a sign-up), for
+// people.
+func actorName(l lang, actor string) string {
+	role, name, _ := strings.Cut(actor, ":")
+	switch role {
+	case "":
+		return "—"
+	case "anonymous":
+		return l.T("org.actor.signup")
+	case RoleOrganiser:
+		return l.T("org.actor.organiser") + " " + name
+	case RoleSupplier, RoleBuyer:
+		return l.T("org.actor." + role)
+	}
+	return actor
 }
 
 var orgEN = map[string]string{
@@ -147,6 +166,16 @@ var orgEN = map[string]string{
 	"org.err.nofile":             "choose a file",
 	"org.err.badfile":            "the file could not be read",
 	"org.err.toolarge":           "The file is larger than 20 MiB.",
+	"org.actor.signup":           "the firm, signing up",
+	"org.actor.organiser":        "Organiser",
+	"org.actor.supplier":         "a user of the supplier",
+	"org.actor.buyer":            "a user of the buyer",
+	"org.break":                  "break",
+	"org.facts.slot":             "Meetings of",
+	"org.facts.tables":           "Tables",
+	"org.facts.max":              "At most per firm",
+	"org.facts.consecutive":      "In a row at most",
+	"org.facts.when":             "When",
 }
 
 var orgVI = map[string]string{
@@ -282,4 +311,14 @@ var orgVI = map[string]string{
 	"org.err.nofile":             "hãy chọn một tệp",
 	"org.err.badfile":            "không đọc được tệp",
 	"org.err.toolarge":           "Tệp lớn hơn 20 MiB.",
+	"org.actor.signup":           "doanh nghiệp tự đăng ký",
+	"org.actor.organiser":        "Ban tổ chức",
+	"org.actor.supplier":         "người dùng của nhà cung cấp",
+	"org.actor.buyer":            "người dùng của bên mua",
+	"org.break":                  "nghỉ giải lao",
+	"org.facts.slot":             "Mỗi cuộc gặp",
+	"org.facts.tables":           "Số bàn",
+	"org.facts.max":              "Tối đa mỗi doanh nghiệp",
+	"org.facts.consecutive":      "Liên tiếp tối đa",
+	"org.facts.when":             "Thời gian",
 }
