@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -75,6 +76,9 @@ func TestConsoleOrganiserEvent(t *testing.T) {
 	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"120.000"}}).
 		must(409, `class="problem"`)
 	clk.set(eventStart.Add(2 * time.Hour)) // 10:00: the 09:00 meeting is over, the day is not
+	fb := e.must(e.do("POST", "/v1/events/"+ev+"/meetings/"+m[1]+"/feedback", buyTok,
+		map[string]any{"took_place": true, "rating": "cooperation_possible"}), 200).num(t, "position")
+	o.get(fmt.Sprintf("%s?after=%d", meeting, fb)).must(200, "Phản hồi của bên mua", "đã gặp · có khả năng hợp tác")
 	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"mười"}}).
 		must(400, `id="f-value_usd-error">phải là một số</span>`, `value="mười"`)
 	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"120.000"}}).
