@@ -81,6 +81,10 @@ func TestConsoleOrganiserEvent(t *testing.T) {
 	o.get(fmt.Sprintf("%s?after=%d", meeting, fb)).must(200, "Phản hồi của bên mua", "đã gặp · có khả năng hợp tác")
 	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"mười"}}).
 		must(400, `id="f-value_usd-error">phải là một số</span>`, `value="mười"`)
+	for _, v := range []string{"NaN", "Inf", "1e999"} {
+		o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {v}}).
+			must(400, `id="f-value_usd-error">`)
+	}
 	o.post(meeting+"/outcome", url.Values{"status": {"held"}, "result": {"contract"}, "value_usd": {"120.000"}}).
 		must(200, "Đã ghi kết quả.", `value="120.000"`)
 	o.get("/console/events/"+ev).must(200, "đã gặp · đã ký hợp đồng", "120.000 USD")
@@ -195,6 +199,7 @@ func TestConsoleOrganiserFirm(t *testing.T) {
 	o.get("/console/demands?industry_group=mechanical").must(200, "Giá đỡ thép dập", "20.000 pcs", "01/03/2027")
 	o.get("/console/demands?country=Nhật").must(200, `class="problem"`)
 	o.get("/console/firms/" + uuidZero).must(404)
+	o.get("/console/firms/"+sup+"?cursor=not-a-cursor").must(400, `class="problem"`, "cursor")
 
 	// The pages are the organisers' only.
 	c := newBrowser(t, e.url)

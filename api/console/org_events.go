@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -32,13 +33,19 @@ func (c *Console) orgRoutes() {
 	c.importRoutes()
 }
 
-// org wraps a page of the organisers only.
+// org wraps a page of the organisers only. A problem the API answered a
+// read with (a malformed search, a cursor it did not give) is shown on the
+// error page with its status, in the page's language.
 func (c *Console) org(h func(*request) error) http.HandlerFunc {
 	return c.page(func(req *request) error {
 		if err := organiser(req); err != nil {
 			return err
 		}
-		return h(req)
+		err := h(req)
+		if p := userProblem(err); p != "" {
+			return c.render(req, statusOf(err), "error", req.l.T("error"), p)
+		}
+		return err
 	})
 }
 
@@ -568,7 +575,11 @@ func (c *Console) meetingAction(req *request) error {
 	case "outcome":
 		m := map[string]any{"status": f.V("status"), "result": f.V("result")}
 		if f.V("value_usd") != "" {
-			m["value_usd"], _ = f.number(req.l, "value_usd")
+			if v, ok := f.number(req.l, "value_usd"); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				m["value_usd"] = v
+			} else {
+				f.add("value_usd", req.l.fieldMessage("must be a number"))
+			}
 		}
 		body, useForm = m, true
 	default:
