@@ -36,44 +36,40 @@ type versioned interface{ streamVersion() int64 }
 func (a answer) streamVersion() int64 { return a.Version }
 
 // aggregate is what the command pipeline needs of an aggregate.
-type aggregate interface {
-	Apply(domain.Event)
-	Changes() []domain.Event
-	Loaded(version int64)
-	Version() int64
-}
+type aggregate = eventstore.Aggregate
 
 // change loads the aggregate of stream into agg, checks If-Match, lets decide
 // record events and appends them at the loaded version. A per-stream lock
 // queues concurrent writers, so commands without If-Match never fail on a
 // version conflict; with If-Match a stale version is a 412 and writes nothing.
+//
+// agg (the zero value) may take over the state of a cached aggregate, which
+// then reads only the events after its version (see eventstore.Tx.Load); it
+// goes back to the cache when the transaction commits, so the caller must
+// not use agg once the transaction is over.
 func change[A aggregate](ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, expected *int64,
 	agg A, decide func(A) error) (eventstore.AppendResult, error) {
-	recs, err := tx.LockAndRead(ctx, stream)
+	version, global, err := tx.Load(ctx, stream, agg)
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	if len(recs) == 0 {
+	if version == 0 {
 		return eventstore.AppendResult{}, domain.Errorf(domain.ErrNotFound, "no such %s", domain.Msgf(stream.Type))
 	}
-	for _, r := range recs {
-		if r.Event != nil {
-			agg.Apply(r.Event)
-		}
-	}
-	last := recs[len(recs)-1]
-	agg.Loaded(last.Version)
-	if expected != nil && *expected != last.Version {
-		return eventstore.AppendResult{}, fmt.Errorf("%w: stream is at version %d", errPreconditionFailed, last.Version)
+	if expected != nil && *expected != version {
+		return eventstore.AppendResult{}, fmt.Errorf("%w: stream is at version %d", errPreconditionFailed, version)
 	}
 	if err := decide(agg); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	changes := agg.Changes()
-	if len(changes) == 0 {
-		return eventstore.AppendResult{Version: last.Version, Position: last.Position.Global}, nil
+	res := eventstore.AppendResult{Version: version, Position: global}
+	if changes := agg.Changes(); len(changes) > 0 {
+		if res, err = tx.Append(ctx, stream, eventstore.ExpectedVersion(version), changes...); err != nil {
+			return res, err
+		}
 	}
-	return tx.Append(ctx, stream, eventstore.ExpectedVersion(last.Version), changes...)
+	tx.Keep(stream, agg, res.Version, res.Position)
+	return res, nil
 }
 
 // changePath runs decide on the aggregate whose id is the {id} path
@@ -103,9 +99,14 @@ func changePath[A aggregate](s *Server, c echo.Context, status int, raw []byte, 
 	})
 }
 
-// create appends the first events of a new stream.
+// create appends the first events of a new stream; agg goes to the
+// aggregate cache when the transaction commits (see change).
 func create(ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, agg aggregate) (eventstore.AppendResult, error) {
-	return tx.Append(ctx, stream, eventstore.NoStream, agg.Changes()...)
+	res, err := tx.Append(ctx, stream, eventstore.NoStream, agg.Changes()...)
+	if err == nil {
+		tx.Keep(stream, agg, res.Version, res.Position)
+	}
+	return res, err
 }
 
 // command runs one write request: the Idempotency-Key check, the unit of

@@ -26,8 +26,10 @@ func (r *Root) Version() int64 { return r.version }
 // Changes returns the events recorded since the aggregate was loaded.
 func (r *Root) Changes() []Event { return r.changes }
 
-// Loaded sets the version after the repository applied the stored events.
-func (r *Root) Loaded(version int64) { r.version = version }
+// Loaded sets the version after the repository applied the stored events,
+// or after the changes were stored: the changes recorded so far are
+// forgotten, so that a cached aggregate starts its next command with none.
+func (r *Root) Loaded(version int64) { r.version, r.changes = version, nil }
 
 // Record applies e through apply and remembers it as a new change. Aggregates
 // call it from their command methods once every invariant has been checked.

@@ -17,6 +17,9 @@ type Metrics struct {
 	batch      *prometheus.HistogramVec
 	checkpoint *prometheus.GaugeVec
 	failing    *prometheus.GaugeVec
+
+	cacheHits, cacheMisses, snapshots prometheus.Counter
+	cacheBytes, cacheEntries          prometheus.Gauge
 }
 
 // NewMetrics creates the instruments and registers them with reg (nil: not
@@ -43,9 +46,20 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "keylink_projection_checkpoint_position", Help: "Global position of the last event a projection applied."}, []string{"projection"}),
 		failing: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "keylink_projection_failing", Help: "1 while a projection is stuck on an event it cannot apply."}, []string{"projection"}),
+		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "keylink_aggregate_cache_hits_total", Help: "Commands that found their aggregate in the cache."}),
+		cacheMisses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "keylink_aggregate_cache_misses_total", Help: "Commands that loaded their aggregate from a snapshot or the whole stream."}),
+		snapshots: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "keylink_aggregate_snapshots_stored_total", Help: "Aggregate snapshots stored."}),
+		cacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "keylink_aggregate_cache_bytes", Help: "Bytes of event JSON the cached aggregates were built from."}),
+		cacheEntries: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "keylink_aggregate_cache_entries", Help: "Aggregates held in the cache."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.batch, m.checkpoint, m.failing)
+		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.batch, m.checkpoint, m.failing,
+			m.cacheHits, m.cacheMisses, m.snapshots, m.cacheBytes, m.cacheEntries)
 	}
 	return m
 }

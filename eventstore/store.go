@@ -112,6 +112,14 @@ type Config struct {
 	// ConfigureProjectionPool), their transactions do not hold back what
 	// other projections may read. Unset: the main pool is used.
 	ProjectionPool *pgxpool.Pool
+	// AggregateCacheBytes bounds the aggregate cache (see AggregateCache) by
+	// the bytes of event JSON its aggregates were built from. 0: the
+	// default; negative: no cache.
+	AggregateCacheBytes int64
+	// SnapshotEvery is how many events a Snapshotter's stream may grow by
+	// before its state is stored again as a snapshot. 0: the default;
+	// negative: no snapshots are stored or read.
+	SnapshotEvery int
 }
 
 // ProjectorApplicationName is the application_name of projector sessions.
@@ -132,6 +140,9 @@ type Store struct {
 	log     *slog.Logger
 	wmlog   watermill.LoggerAdapter
 	metrics *Metrics
+	cache   *AggregateCache // nil: disabled
+	// snapshotEvery is Config.SnapshotEvery; 0 or less: no snapshots.
+	snapshotEvery int
 }
 
 // New returns a Store on pool.
@@ -158,8 +169,18 @@ func New(pool *pgxpool.Pool, cfg Config) (*Store, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(nil)
 	}
-	return &Store{pool: pool, ppool: cfg.ProjectionPool, reg: cfg.Registry, log: cfg.Logger,
-		wmlog: watermill.NewSlogLogger(cfg.Logger), metrics: cfg.Metrics}, nil
+	s := &Store{pool: pool, ppool: cfg.ProjectionPool, reg: cfg.Registry, log: cfg.Logger,
+		wmlog: watermill.NewSlogLogger(cfg.Logger), metrics: cfg.Metrics, snapshotEvery: cfg.SnapshotEvery}
+	if cfg.AggregateCacheBytes == 0 {
+		cfg.AggregateCacheBytes = DefaultAggregateCacheBytes
+	}
+	if cfg.AggregateCacheBytes > 0 {
+		s.cache = newAggregateCache(cfg.AggregateCacheBytes, cfg.Metrics)
+	}
+	if s.snapshotEvery == 0 {
+		s.snapshotEvery = DefaultSnapshotEvery
+	}
+	return s, nil
 }
 
 // Pool returns the connection pool, for read models that share the database.
@@ -176,6 +197,11 @@ type Tx struct {
 	md  Metadata
 	pub *wsql.Publisher
 	ret *returning
+	// loaded: what Load learnt of each stream, for Keep; appended: bytes of
+	// JSON appended per stream; committed: what runs after the commit.
+	loaded    map[string]loaded
+	appended  map[string]int64
+	committed []func(ctx context.Context)
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil. Nothing
@@ -196,7 +222,13 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx)
 	if err := fn(ctx, t); err != nil {
 		return s.count(translate(err))
 	}
-	return s.count(translate(ptx.Commit(ctx)))
+	if err := ptx.Commit(ctx); err != nil {
+		return s.count(translate(err))
+	}
+	for _, f := range t.committed {
+		f(ctx)
+	}
+	return nil
 }
 
 func (s *Store) count(err error) error {
@@ -233,11 +265,13 @@ func (t *Tx) Append(ctx context.Context, stream Stream, expected ExpectedVersion
 		return AppendResult{}, fmt.Errorf("eventstore: bad expected version %d", expected)
 	}
 	msgs := make([]*message.Message, len(events))
+	var size int64
 	for i, e := range events {
 		payload, err := json.Marshal(e)
 		if err != nil {
 			return AppendResult{}, fmt.Errorf("eventstore: encode %s: %w", e.EventType(), err)
 		}
+		size += int64(len(payload))
 		id, err := uuid.NewV7()
 		if err != nil {
 			return AppendResult{}, err
@@ -259,6 +293,10 @@ func (t *Tx) Append(ctx context.Context, stream Stream, expected ExpectedVersion
 		return AppendResult{}, fmt.Errorf("eventstore: %d events written, want %d", len(t.ret.positions), len(events))
 	}
 	t.s.metrics.appends.Add(float64(len(events)))
+	if t.appended == nil {
+		t.appended = map[string]int64{}
+	}
+	t.appended[stream.Name()] += size
 	n := len(events) - 1
 	return AppendResult{Version: t.ret.versions[n], Position: t.ret.positions[n]}, nil
 }
