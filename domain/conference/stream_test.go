@@ -43,43 +43,7 @@ func TestEventsRegistry(t *testing.T) {
 // gives the same aggregate: the events carry everything the state needs.
 func TestStreamRoundTrip(t *testing.T) {
 	c := &conference.Conference{}
-	org := conference.AsOrganiser()
-	steps := []func() error{
-		func() error { return c.Create(ev, details) },
-		func() error { return c.DeclareInterpreters(schedule.Japanese, 1) },
-		func() error {
-			return c.Register(org, conference.Registration{OrganisationID: s1, Role: conference.Supplier, SME: true}, before)
-		},
-		func() error {
-			return c.Register(conference.AsFirm(b1), conference.Registration{OrganisationID: b1, Role: conference.Buyer,
-				InterpreterLanguage: schedule.Japanese, Unavailable: []conference.Period{{From: opens.Add(time.Hour), To: opens.Add(2 * time.Hour)}}}, before)
-		},
-		func() error {
-			return c.Register(org, conference.Registration{OrganisationID: s2, Role: conference.Supplier}, before)
-		},
-		func() error {
-			return c.Register(org, conference.Registration{OrganisationID: b2, Role: conference.Buyer}, before)
-		},
-		func() error { return c.RequestMeeting(conference.AsFirm(b2), r1, b2, s2, uuid.Nil, before) },
-		func() error { return c.AcceptMeetingRequest(conference.AsFirm(s2), r1) },
-		func() error {
-			_, err := c.ProposeSchedule(conference.ScheduleInput{Candidates: []schedule.Pair{pair(s1, b1, 80), pair(s2, b1, 70)},
-				Floor: 1, NewID: seq()}, before)
-			return err
-		},
-		func() error { p, _ := c.Proposal(); return c.LockMeeting(p.Meetings[0].ID) },
-		func() error { return c.PublishSchedule(before) },
-		func() error {
-			m := c.Published()[0]
-			return c.GiveFeedback(conference.AsFirm(m.SupplierID), m.ID, conference.Feedback{TookPlace: true, Rating: conference.RatingInformative}, closes)
-		},
-		func() error {
-			v := 12000.0
-			return c.RecordOutcome(c.Published()[0].ID, conference.Outcome{Status: conference.Held, Result: conference.ResultMoU, ValueUSD: &v}, closes)
-		},
-		func() error { return c.CancelRegistration(org, b2, slot2) },
-	}
-	for i, step := range steps {
+	for i, step := range story(c) {
 		if err := step(); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
@@ -124,4 +88,44 @@ func view(t *testing.T, c *conference.Conference) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// story is a whole event, from creation to outcomes, as commands on c.
+func story(c *conference.Conference) []func() error {
+	org := conference.AsOrganiser()
+	return []func() error{
+		func() error { return c.Create(ev, details) },
+		func() error { return c.DeclareInterpreters(schedule.Japanese, 1) },
+		func() error {
+			return c.Register(org, conference.Registration{OrganisationID: s1, Role: conference.Supplier, SME: true}, before)
+		},
+		func() error {
+			return c.Register(conference.AsFirm(b1), conference.Registration{OrganisationID: b1, Role: conference.Buyer,
+				InterpreterLanguage: schedule.Japanese, Unavailable: []conference.Period{{From: opens.Add(time.Hour), To: opens.Add(2 * time.Hour)}}}, before)
+		},
+		func() error {
+			return c.Register(org, conference.Registration{OrganisationID: s2, Role: conference.Supplier}, before)
+		},
+		func() error {
+			return c.Register(org, conference.Registration{OrganisationID: b2, Role: conference.Buyer}, before)
+		},
+		func() error { return c.RequestMeeting(conference.AsFirm(b2), r1, b2, s2, uuid.Nil, before) },
+		func() error { return c.AcceptMeetingRequest(conference.AsFirm(s2), r1) },
+		func() error {
+			_, err := c.ProposeSchedule(conference.ScheduleInput{Candidates: []schedule.Pair{pair(s1, b1, 80), pair(s2, b1, 70)},
+				Floor: 1, NewID: seq()}, before)
+			return err
+		},
+		func() error { p, _ := c.Proposal(); return c.LockMeeting(p.Meetings[0].ID) },
+		func() error { return c.PublishSchedule(before) },
+		func() error {
+			m := c.Published()[0]
+			return c.GiveFeedback(conference.AsFirm(m.SupplierID), m.ID, conference.Feedback{TookPlace: true, Rating: conference.RatingInformative}, closes)
+		},
+		func() error {
+			v := 12000.0
+			return c.RecordOutcome(c.Published()[0].ID, conference.Outcome{Status: conference.Held, Result: conference.ResultMoU, ValueUSD: &v}, closes)
+		},
+		func() error { return c.CancelRegistration(org, b2, slot2) },
+	}
 }
