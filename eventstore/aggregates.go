@@ -44,6 +44,7 @@ const (
 // at global position global.
 type cached struct {
 	key     string
+	stream  Stream
 	agg     Aggregate
 	version int64
 	global  int64
@@ -148,16 +149,16 @@ func (c *AggregateCache) Peek(stream Stream) (Aggregate, int64, bool) {
 	return e.agg, e.version, true
 }
 
-// Streams lists the streams whose aggregates are held, by stored name.
-func (c *AggregateCache) Streams() []string {
+// Streams lists the streams whose aggregates are held.
+func (c *AggregateCache) Streams() []Stream {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]string, 0, len(c.entries))
-	for k := range c.entries {
-		out = append(out, k)
+	out := make([]Stream, 0, len(c.entries))
+	for _, e := range c.entries {
+		out = append(out, e.stream)
 	}
 	return out
 }
@@ -332,7 +333,7 @@ func (t *Tx) Keep(stream Stream, agg Aggregate, version, global int64) {
 	weight := ld.weight + t.appended[key]
 	t.onCommit(func(ctx context.Context) {
 		agg.Loaded(version)
-		e := &cached{key: key, agg: agg, version: version, global: global, weight: weight, snapAt: ld.snapAt}
+		e := &cached{key: key, stream: stream, agg: agg, version: version, global: global, weight: weight, snapAt: ld.snapAt}
 		if snap, ok := agg.(Snapshotter); ok && t.s.snapshotEvery > 0 && version-ld.snapAt >= int64(t.s.snapshotEvery) {
 			if err := t.s.saveSnapshot(ctx, key, version, global, snap); err != nil {
 				t.s.log.Warn("aggregate snapshot not stored", "stream", key, "version", version, "err", err)
