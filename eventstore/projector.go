@@ -54,7 +54,11 @@ type ProjectorConfig struct {
 	// behind (new, or after downtime) first replays through the pipelined
 	// path, several times faster than message-by-message. Negative: no
 	// catch-up.
-	CatchUpPage int
+	CatchUpPage int	// WaitPoll is how often, while anyone waits for a read model (WaitFor),
+	// one shared query reads every checkpoint: the projections of this
+	// process wake waiters at once, the poll catches those another process
+	// applies. Default 25 ms.
+	WaitPoll time.Duration
 }
 
 func (c *ProjectorConfig) setDefaults() {
@@ -75,12 +79,15 @@ func (c *ProjectorConfig) setDefaults() {
 	if c.CatchUpPage == 0 {
 		c.CatchUpPage = 5000
 	}
+	if c.WaitPoll == 0 {
+		c.WaitPoll = 25 * time.Millisecond
+	}
 }
 
 // Validate reports every bad setting at once.
 func (c ProjectorConfig) Validate() error {
 	var errs []error
-	if c.PollInterval < 0 || c.RetryInterval < 0 {
+	if c.PollInterval < 0 || c.RetryInterval < 0 || c.WaitPoll < 0 {
 		errs = append(errs, errors.New("eventstore: negative interval"))
 	}
 	if c.BatchSize < 0 || c.BatchSize > 10000 {
@@ -224,6 +231,7 @@ func (p *Projector) catchUp(ctx context.Context, pr Projection) {
 		if n > 0 {
 			p.s.metrics.applied.WithLabelValues(pr.Name()).Add(float64(n))
 			if at, err := readCheckpoint(ctx, p.s.pool, pr.Name()); err == nil {
+				p.watch.advance(pr.Name(), at, nil)
 				p.s.metrics.checkpoint.WithLabelValues(pr.Name()).Set(float64(at.Global))
 			}
 			p.s.log.Info("projection caught up", "projection", pr.Name(), "events", n)
@@ -339,6 +347,9 @@ func (t *batchTx) Commit() error {
 	}
 	if err := t.Tx.Commit(); err != nil {
 		return err
+	}
+	if t.started && len(t.recs) > 0 {
+		t.p.watch.advance(t.pr.Name(), t.at, t.recs)
 	}
 	if n := len(t.recs); n > 0 {
 		name, m := t.pr.Name(), t.p.s.metrics
@@ -517,170 +528,6 @@ func (p *Projector) Failing() map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// ErrNotCaughtUp is returned by WaitFor when the projections did not reach the
-// position in time.
-var ErrNotCaughtUp = errors.New("eventstore: read model not caught up")
-
-// WaitFor blocks until every named projection has applied the event at global
-// position pos, or ctx ends (ErrNotCaughtUp). Waiters share one watcher that
-// reads all checkpoints every few milliseconds while anyone waits, so a crowd
-// of read-your-writes requests costs the database one query per tick, not one
-// per request.
-func (p *Projector) WaitFor(ctx context.Context, names []string, pos int64) error {
-	if pos <= 0 || len(names) == 0 {
-		return nil
-	}
-	target, err := p.positionOf(ctx, pos)
-	if err != nil {
-		return err
-	}
-	p.watch.join(p)
-	defer p.watch.leave()
-	for {
-		at, changed := p.watch.snapshot()
-		done := true
-		for _, n := range names {
-			if c, ok := at[n]; !ok || c.Less(target) {
-				done = false
-				break
-			}
-		}
-		if done {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ErrNotCaughtUp
-		case <-changed:
-		}
-	}
-}
-
-// positionOf finds the commit-order position of the event at global position
-// pos, waiting for it to commit if needed.
-func (p *Projector) positionOf(ctx context.Context, pos int64) (Position, error) {
-	for {
-		var txid string
-		err := p.s.pool.QueryRow(ctx, `SELECT transaction_id::text FROM events WHERE global_position = $1`, pos).Scan(&txid)
-		if err == nil {
-			x, perr := strconv.ParseUint(txid, 10, 64)
-			return Position{TransactionID: x, Global: pos}, perr
-		}
-		if ctx.Err() != nil {
-			return Position{}, ErrNotCaughtUp
-		}
-		if !errors.Is(err, pgx.ErrNoRows) && !errors.Is(translate(err), ErrUnavailable) {
-			return Position{}, err
-		}
-		select {
-		case <-ctx.Done():
-			return Position{}, ErrNotCaughtUp
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// watcher polls the checkpoints while somebody waits and wakes the waiters
-// when they move.
-type watcher struct {
-	mu       sync.Mutex
-	at       map[string]Position
-	changed  chan struct{}
-	waiters  int
-	watching bool
-}
-
-func (w *watcher) join(p *Projector) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.waiters++
-	if w.changed == nil {
-		w.changed = make(chan struct{})
-	}
-	if !w.watching {
-		w.watching = true
-		go w.loop(p)
-	}
-}
-
-func (w *watcher) leave() {
-	w.mu.Lock()
-	w.waiters--
-	w.mu.Unlock()
-}
-
-func (w *watcher) snapshot() (map[string]Position, <-chan struct{}) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.at, w.changed
-}
-
-// loop reads every checkpoint each tick until nobody has waited for a second.
-func (w *watcher) loop(p *Projector) {
-	tick := time.NewTicker(2 * time.Millisecond)
-	defer tick.Stop()
-	idleSince := time.Now()
-	for range tick.C {
-		w.mu.Lock()
-		if w.waiters > 0 {
-			idleSince = time.Now()
-		} else if time.Since(idleSince) > time.Second {
-			w.watching = false
-			w.mu.Unlock()
-			return
-		}
-		w.mu.Unlock()
-		at, err := p.checkpoints()
-		if err != nil {
-			continue
-		}
-		w.mu.Lock()
-		if !equalPositions(at, w.at) {
-			w.at = at
-			close(w.changed)
-			w.changed = make(chan struct{})
-		}
-		w.mu.Unlock()
-	}
-}
-
-// checkpoints reads every checkpoint, on the projection pool: a watcher
-// queued behind requests for the main pool would delay every ?after= read.
-func (p *Projector) checkpoints() (map[string]Position, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	rows, err := p.s.ppool.Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	at := map[string]Position{}
-	for rows.Next() {
-		var (
-			name, txid string
-			pos        Position
-		)
-		if err := rows.Scan(&name, &txid, &pos.Global); err != nil {
-			return nil, err
-		}
-		pos.TransactionID, _ = strconv.ParseUint(txid, 10, 64)
-		at[name] = pos
-	}
-	return at, rows.Err()
-}
-
-func equalPositions(a, b map[string]Position) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Behind returns the projections that have left an event committed more than

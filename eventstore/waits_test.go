@@ -1,0 +1,155 @@
+package eventstore_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/keylink/keylink/eventstore"
+)
+
+// queryCounter counts the statements sent through a pool.
+type queryCounter struct{ n *atomic.Int64 }
+
+func (q queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// countedPool opens a pool on base's database whose statements n counts.
+func countedPool(t *testing.T, base *pgxpool.Pool, projector bool, n *atomic.Int64) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(base.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = queryCounter{n}
+	if projector {
+		eventstore.ConfigureProjectionPool(cfg)
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// 1,000 requests waiting for a read model cost the database one query each
+// when they arrive and then, together, one query per WaitPoll; this
+// process's projection wakes them all as soon as it applies the event.
+func TestThousandWaitersCostOneQuery(t *testing.T) {
+	t.Parallel()
+	_, base := newStore(t)
+	var queries atomic.Int64
+	pool, ppool := countedPool(t, base, false, &queries), countedPool(t, base, true, &queries)
+	reg, err := eventstore.NewRegistry(counted{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := eventstore.New(pool, eventstore.Config{Registry: reg, Logger: slog.New(slog.DiscardHandler), ProjectionPool: ppool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st := eventstore.StreamOf("test", uuid.New())
+	first, err := s.Append(ctx, st, eventstore.NoStream, counted{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const waitPoll = 25 * time.Millisecond
+	pr, err := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, WaitPoll: waitPoll}, &noop{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The projection is not running yet and the event waited for is not
+	// written yet: the worst case, as each waiter once polled for it.
+	const waiters = 1000
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	errs := make(chan error, waiters)
+	for range waiters {
+		go func() { errs <- pr.WaitFor(wctx, []string{"noop"}, first.Position+1) }()
+	}
+	for pr.Waiting() < waiters {
+		select {
+		case err := <-errs:
+			t.Fatalf("a waiter returned early: %v", err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	window := func() (int64, time.Duration) {
+		start, n := time.Now(), queries.Load()
+		<-time.After(time.Second)
+		return queries.Load() - n, time.Since(start)
+	}
+	arriving, _ := window() // the waiters' own lookups end in this window
+	n, d := window()
+	perSecond := float64(n) / d.Seconds()
+	t.Logf("%d waiters: %d queries while they arrived, then %.0f queries/s", waiters, arriving, perSecond)
+	if limit := 2 * float64(time.Second/waitPoll); perSecond > limit {
+		t.Fatalf("%d waiters cost %.0f queries/s, want at most %.0f", waiters, perSecond, limit)
+	}
+	if arriving+n > waiters+int64(4*time.Second/waitPoll) {
+		t.Fatalf("%d waiters made %d queries in 2 s", waiters, arriving+n)
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- pr.Run(runCtx) }()
+	defer func() {
+		stop()
+		if err := <-ran; err != nil {
+			t.Error(err)
+		}
+	}()
+	if _, err := s.Append(ctx, st, 1, counted{2}); err != nil {
+		t.Fatal(err)
+	}
+	for range waiters {
+		if err := <-errs; err != nil {
+			t.Fatalf("waiter: %v", err)
+		}
+	}
+	// A position nobody writes still times out.
+	short, cancelShort := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancelShort()
+	if err := pr.WaitFor(short, []string{"noop"}, first.Position+1000); !errors.Is(err, eventstore.ErrNotCaughtUp) {
+		t.Fatalf("wait for an unwritten position: %v", err)
+	}
+	if pr.Waiting() != 0 {
+		t.Fatalf("%d waiters left", pr.Waiting())
+	}
+}
+
+// A projection applied by another process (here: another projector on the
+// same database) wakes the waiters through the shared poll.
+func TestWaitersSeeAnotherProcess(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	res, err := s.Append(ctx, eventstore.StreamOf("test", uuid.New()), eventstore.NoStream, counted{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{}, &noop{})
+	busy, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, &noop{})
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- busy.Run(runCtx) }()
+	defer func() { stop(); <-ran }()
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := idle.WaitFor(wctx, []string{"noop"}, res.Position); err != nil {
+		t.Fatal(err)
+	}
+}
