@@ -54,7 +54,8 @@ type ProjectorConfig struct {
 	// behind (new, or after downtime) first replays through the pipelined
 	// path, several times faster than message-by-message. Negative: no
 	// catch-up.
-	CatchUpPage int // WaitPoll is how often, while anyone waits for a read model (WaitFor),
+	CatchUpPage int
+	// WaitPoll is how often, while anyone waits for a read model (WaitFor),
 	// one shared query reads every checkpoint: the projections of this
 	// process wake waiters at once, the poll catches those another process
 	// applies. Default 25 ms.
