@@ -58,35 +58,91 @@ type cached struct {
 // exceeds its budget. A command takes its aggregate out for its duration
 // (Tx.Load) and it comes back only once the transaction commits (Tx.Keep);
 // the database's version check stays the guard, and an aggregate behind the
-// stream only reads the events it misses. It is safe for concurrent use.
+// stream only reads the events it misses. While one command has a stream's
+// aggregate out (or is loading it), another command on the stream waits for
+// it, up to waitCap, rather than load the stream again: the two would queue
+// on the stream's lock anyway. It is safe for concurrent use.
 type AggregateCache struct {
 	mu      sync.Mutex
 	budget  int64
 	size    int64
 	lru     list.List // front: most recently used
 	entries map[string]*cached
+	out     map[string]chan struct{} // streams a command has out: closed when it ends
 	m       *Metrics
 }
 
+// waitCap bounds how long a command waits for another's aggregate: past it
+// the command loads the stream itself (and the database orders the two).
+const waitCap = 5 * time.Second
+
 func newAggregateCache(budget int64, m *Metrics) *AggregateCache {
-	return &AggregateCache{budget: budget, entries: map[string]*cached{}, m: m}
+	return &AggregateCache{budget: budget, entries: map[string]*cached{}, out: map[string]chan struct{}{}, m: m}
 }
 
-// take removes and returns the entry of key, or nil.
-func (c *AggregateCache) take(key string) *cached {
+// take removes and returns the entry of key (nil: a miss) and marks the
+// stream out until give is called with the returned mark. When another
+// command has the stream out and wait is set, it first waits for it to end.
+// mark is nil when the stream was out and stays so (waiting was not
+// allowed, or timed out).
+func (c *AggregateCache) take(ctx context.Context, key string, wait bool) (e *cached, mark chan struct{}) {
 	if c == nil {
-		return nil
+		return nil, nil
+	}
+	var deadline <-chan time.Time
+	for {
+		c.mu.Lock()
+		busy, isOut := c.out[key]
+		if !isOut {
+			mark = make(chan struct{})
+			c.out[key] = mark
+			e = c.entries[key]
+			if e != nil {
+				c.remove(e)
+				c.m.cacheHits.Inc()
+			} else {
+				c.m.cacheMisses.Inc()
+			}
+			c.mu.Unlock()
+			return e, mark
+		}
+		c.mu.Unlock()
+		if !wait {
+			c.m.cacheMisses.Inc()
+			return nil, nil
+		}
+		if deadline == nil {
+			timer := time.NewTimer(waitCap)
+			defer timer.Stop()
+			deadline = timer.C
+		}
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			c.m.cacheMisses.Inc()
+			return nil, nil
+		case <-deadline:
+			c.m.cacheMisses.Inc()
+			return nil, nil
+		}
+	}
+}
+
+// give ends a command's hold on key (when mark is its own) and puts e back,
+// if not nil.
+func (c *AggregateCache) give(key string, mark chan struct{}, e *cached) {
+	if c == nil {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entries[key]
-	if e == nil {
-		c.m.cacheMisses.Inc()
-		return nil
+	if mark != nil && c.out[key] == mark {
+		delete(c.out, key)
+		close(mark)
 	}
-	c.m.cacheHits.Inc()
-	c.remove(e)
-	return e
+	if e != nil {
+		c.put(e)
+	}
 }
 
 func (c *AggregateCache) remove(e *cached) {
@@ -98,15 +154,13 @@ func (c *AggregateCache) remove(e *cached) {
 }
 
 // put adds e, unless the cache holds a newer version of its stream (two
-// commands of one transaction, or a command that found the aggregate taken
-// out, may come back in any order), and evicts the least recently used
-// entries over budget.
+// commands of one transaction, or a command that did not wait for the
+// aggregate, may come back in any order), and evicts the least recently
+// used entries over budget. c.mu is held.
 func (c *AggregateCache) put(e *cached) {
-	if c == nil || e.weight > c.budget {
+	if e.weight > c.budget {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if old := c.entries[e.key]; old != nil {
 		if old.version >= e.version {
 			return
@@ -185,7 +239,17 @@ func (t *Tx) Load(ctx context.Context, stream Stream, agg Aggregate) (version, g
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return 0, 0, errors.New("eventstore: Load needs a pointer to an aggregate struct")
 	}
-	if e := t.s.cache.take(key); e != nil {
+	_, again := t.marks[key]
+	// A transaction never waits for itself: a stream it loaded before
+	// stays out until it ends.
+	e, mark := t.s.cache.take(ctx, key, !again && !t.hasLoaded(key))
+	if mark != nil {
+		if t.marks == nil {
+			t.marks = map[string]chan struct{}{}
+		}
+		t.marks[key] = mark
+	}
+	if e != nil {
 		if reflect.TypeOf(e.agg) == rv.Type() {
 			recs, ok, err := t.lockAndReadAfter(ctx, key, e.version, e.global)
 			if err != nil {
@@ -341,8 +405,25 @@ func (t *Tx) Keep(stream Stream, agg Aggregate, version, global int64) {
 				e.snapAt = version
 			}
 		}
-		t.s.cache.put(e)
+		mark := t.marks[key]
+		delete(t.marks, key)
+		t.s.cache.give(key, mark, e)
 	})
+}
+
+// hasLoaded reports whether the transaction loaded key before.
+func (t *Tx) hasLoaded(key string) bool {
+	_, ok := t.loaded[key]
+	return ok
+}
+
+// release ends the transaction's hold on every stream it took out of the
+// cache and did not give back (it rolled back, or did not Keep them).
+func (t *Tx) release() {
+	for key, mark := range t.marks {
+		t.s.cache.give(key, mark, nil)
+	}
+	t.marks = nil
 }
 
 // onCommit runs f after the transaction commits.

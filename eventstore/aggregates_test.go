@@ -56,7 +56,7 @@ func (a *snapTally) Restore(state []byte) error {
 }
 
 // storeOn returns a store on pool's database with its own aggregate cache.
-func storeOn(t *testing.T, pool *pgxpool.Pool, cfg eventstore.Config) *eventstore.Store {
+func storeOn(t testing.TB, pool *pgxpool.Pool, cfg eventstore.Config) *eventstore.Store {
 	t.Helper()
 	reg, err := eventstore.NewRegistry(counted{})
 	if err != nil {
@@ -375,5 +375,74 @@ func TestSnapshots(t *testing.T) {
 	}
 	if got := stored(t, s, st); !slices.Equal(got[1:], want[1:]) {
 		t.Fatalf("stored %v, want %v", got, want)
+	}
+}
+
+// Concurrent commands on one stream wait for each other's aggregate instead
+// of loading the stream again, and each sees every event before it.
+func TestAggregateCacheConcurrentCommands(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	st := eventstore.StreamOf("test", uuid.New())
+	const writers = 20
+	seen := make(chan int, writers)
+	errs := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			before, err := command(t, s, st, &tally{}, i, nil)
+			seen <- len(before)
+			errs <- err
+		}()
+	}
+	lengths := map[int]bool{}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		lengths[<-seen] = true
+	}
+	if len(lengths) != writers {
+		t.Fatalf("commands saw %d distinct histories, want %d: %v", len(lengths), writers, lengths)
+	}
+	agg, v, ok := s.Aggregates().Peek(st)
+	if !ok || v != writers || !slices.Equal(agg.(*tally).seen, stored(t, s, st)) {
+		t.Fatalf("cached %v at %d (%v), stored %v", agg, v, ok, stored(t, s, st))
+	}
+}
+
+// A transaction that loads one stream twice does not wait for itself.
+func TestAggregateCacheSameStreamTwice(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	st := eventstore.StreamOf("test", uuid.New())
+	for i := range 2 {
+		if _, err := command(t, s, st, &tally{}, i, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.Update(context.Background(), func(ctx context.Context, tx *eventstore.Tx) error {
+		for i := range 2 {
+			agg := &tally{}
+			v, _, err := tx.Load(ctx, st, agg)
+			if err != nil {
+				return err
+			}
+			if v != int64(2+i) || len(agg.seen) != 2+i {
+				return fmt.Errorf("load %d: version %d, %v", i, v, agg.seen)
+			}
+			agg.add(10 + i)
+			res, err := tx.Append(ctx, st, eventstore.ExpectedVersion(v), agg.Changes()...)
+			if err != nil {
+				return err
+			}
+			tx.Keep(st, agg, res.Version, res.Position)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agg, v, _ := s.Aggregates().Peek(st); v != 4 || !slices.Equal(agg.(*tally).seen, []int{0, 1, 10, 11}) {
+		t.Fatalf("cached %v at %d", agg, v)
 	}
 }

@@ -202,6 +202,8 @@ type Tx struct {
 	loaded    map[string]loaded
 	appended  map[string]int64
 	committed []func(ctx context.Context)
+	// marks: the streams this transaction has out of the aggregate cache.
+	marks map[string]chan struct{}
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil. Nothing
@@ -219,6 +221,7 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx)
 		return err
 	}
 	t := &Tx{tx: ptx, s: s, md: metadataFrom(ctx), pub: pub, ret: ret}
+	defer t.release()
 	if err := fn(ctx, t); err != nil {
 		return s.count(translate(err))
 	}
