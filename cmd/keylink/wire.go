@@ -119,7 +119,7 @@ func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Regi
 		sys.close()
 		return nil, err
 	}
-	sys.store, err = eventstore.New(pool, eventstore.Config{Registry: codec, Logger: log, Metrics: eventstore.NewMetrics(reg), ProjectionPool: ppool})
+	sys.store, err = eventstore.New(pool, cfg.storeConfig(eventstore.Config{Registry: codec, Logger: log, Metrics: eventstore.NewMetrics(reg), ProjectionPool: ppool}))
 	if err != nil {
 		sys.close()
 		return nil, err
