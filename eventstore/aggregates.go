@@ -395,7 +395,16 @@ func (t *Tx) Keep(stream Stream, agg Aggregate, version, global int64) {
 		return // not loaded by Load, nor new
 	}
 	weight := ld.weight + t.appended[key]
+	recorded := len(agg.Changes())
 	t.onCommit(func(ctx context.Context) {
+		if len(agg.Changes()) != recorded {
+			// Changed after Keep and not appended: its state is not the
+			// stream's. Forget it.
+			mark := t.marks[key]
+			delete(t.marks, key)
+			t.s.cache.give(key, mark, nil)
+			return
+		}
 		agg.Loaded(version)
 		e := &cached{key: key, stream: stream, agg: agg, version: version, global: global, weight: weight, snapAt: ld.snapAt}
 		if snap, ok := agg.(Snapshotter); ok && t.s.snapshotEvery > 0 && version-ld.snapAt >= int64(t.s.snapshotEvery) {

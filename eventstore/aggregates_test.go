@@ -446,3 +446,38 @@ func TestAggregateCacheSameStreamTwice(t *testing.T) {
 		t.Fatalf("cached %v at %d", agg, v)
 	}
 }
+
+// An aggregate changed after Keep (its new changes never appended) is not
+// cached: its state would not be the stream's.
+func TestAggregateCacheRefusesChangedAfterKeep(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	st := eventstore.StreamOf("test", uuid.New())
+	if _, err := command(t, s, st, &tally{}, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(context.Background(), func(ctx context.Context, tx *eventstore.Tx) error {
+		agg := &tally{}
+		v, _, err := tx.Load(ctx, st, agg)
+		if err != nil {
+			return err
+		}
+		agg.add(2)
+		res, err := tx.Append(ctx, st, eventstore.ExpectedVersion(v), agg.Changes()...)
+		if err != nil {
+			return err
+		}
+		tx.Keep(st, agg, res.Version, res.Position)
+		agg.add(3) // never appended
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := s.Aggregates().Peek(st); ok {
+		t.Fatal("an aggregate with unappended changes was cached")
+	}
+	if before, _ := command(t, s, st, &tally{}, 4, nil); !slices.Equal(before, []int{1, 2}) {
+		t.Fatalf("saw %v", before)
+	}
+}
