@@ -3,8 +3,10 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // inviteLink invites email to org as the organiser and returns the
@@ -50,7 +52,7 @@ func TestConsoleAcceptInvitation(t *testing.T) {
 	d.get(link).must(410, "đã được dùng hoặc đã hết hạn")
 	d.get("/console/invitations/accept?token=kli_nothing").must(410)
 	d.get("/console/invitations/accept").must(410)
-	d.get(link + "&lang=en").must(410, "already used or has expired")
+	d.get(link+"&lang=en").must(410, "already used or has expired")
 	if csp := d.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
 		t.Errorf("CSP %q", csp)
 	}
@@ -122,5 +124,134 @@ func TestConsoleDemandBoard(t *testing.T) {
 
 	c := newBrowser(t, e.url)
 	c.signIn(email, "correct horse battery")
-	c.get("/console/suppliers/" + sup + "/board?lang=en").must(200, "Demand board", "Your match", "2027-03-01")
+	c.get("/console/suppliers/"+sup+"/board?lang=en").must(200, "Demand board", "Your match", "2027-03-01")
+}
+
+func TestConsoleDemandReviseClose(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	buy, email := e.firmUser("buyer", buyerBody("Canon Việt Nam"))
+	did := e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", e.organiser, demandBody("Giá đỡ thép dập")), 201).str(t, "id")
+	sup, _ := e.firmUser("supplier", supplierBody("Cơ khí Đông Anh"))
+	pos := e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", e.organiser, capabilityBody("Dập khung thép")), 201).num(t, "position")
+	other, otherEmail := e.firmUser("buyer", buyerBody("Samsung Display"))
+
+	b := newBrowser(t, e.url)
+	b.signIn(email, "correct horse battery").must(200, `href="/console/buyers/`+buy+`/demands/`+did+`"`)
+	path := "/console/buyers/" + buy + "/demands/" + did
+	b.get(fmt.Sprintf("%s?after=%d", path, pos)).must(200, "Nhà cung cấp phù hợp", "Cơ khí Đông Anh", "/100",
+		"Có đủ chứng nhận yêu cầu", `value="20.000"`, `value="2027-03-01"`, `value="IATF 16949"`, "Đóng nhu cầu")
+
+	form := url.Values{"title": {"Giá đỡ thép dập (2027)"}, "industry_group": {"mechanical"}, "volume.quantity": {"hai vạn"},
+		"volume.unit": {"pcs"}, "max_lead_time_days": {"45"}, "needed_by": {"31/04/2027"}, "vsic": {"2592"},
+		"hs_codes": {"732690"}, "processes": {"stamping"}, "materials": {"steel"}, "required_certifications": {"IATF 16949"}}
+	b.post(path, form).must(400, `id="f-volume-quantity-error">phải là một số</span>`, `value="hai vạn"`, `value="31/04/2027"`)
+	form.Set("volume.quantity", "25.000")
+	b.post(path, form).must(400, `id="f-needed_by-error">phải là một ngày có thật`)
+	form.Set("needed_by", "30/04/2027")
+	b.post(path, form).must(200, "Đã cập nhật nhu cầu.", "Giá đỡ thép dập (2027)", "25.000 pcs", "30/04/2027")
+
+	// Another buyer neither sees nor closes it.
+	o := newBrowser(t, e.url)
+	o.signIn(otherEmail, "correct horse battery").must(200, "Samsung Display")
+	o.get(path).must(404)
+	o.post(path+"/close", url.Values{"reason": {"cancelled"}}).must(404)
+	o.get("/console/buyers/" + other + "/demands/" + did).must(404)
+
+	b.get(path)
+	b.post(path+"/close", url.Values{"reason": {""}}).must(400, `id="f-reason-error">phải chọn đã đáp ứng hoặc hủy</span>`)
+	b.post(path+"/close", url.Values{"reason": {"fulfilled"}}).must(200, "Đã đóng nhu cầu.", "đã đáp ứng")
+	b.get(path).must(200, "Nhu cầu này đã đóng")
+	if strings.Contains(b.body, `action="`+path+`/close"`) {
+		t.Error("a closed demand still offers its close form")
+	}
+	got := e.must(e.do("GET", "/v1/buyers/"+buy, e.organiser, nil), 200).json(t)["demands"].([]any)[0].(map[string]any)
+	if got["status"] != "fulfilled" || got["title"] != "Giá đỡ thép dập (2027)" {
+		t.Errorf("demand %v", got)
+	}
+}
+
+func TestConsoleFirmEvents(t *testing.T) {
+	t.Parallel()
+	clk := &clock{t: eventStart.AddDate(0, -1, 0)}
+	e := newClockEnv(t, clk)
+	sup, supEmail := e.firmUser("supplier", supplierBody("Cơ khí Đông Anh"))
+	buy, buyEmail := e.firmUser("buyer", buyerBody("Canon Việt Nam"))
+	e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", e.organiser, capabilityBody("Dập khung thép")), 201)
+	did := e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", e.organiser, demandBody("Giá đỡ thép")), 201).str(t, "id")
+	ev := e.newEvent("Hội nghị kết nối 2030")
+
+	s := newBrowser(t, e.url)
+	s.signIn(supEmail, "correct horse battery").must(200)
+	base := "/console/suppliers/" + sup + "/events"
+	s.get(base).must(200, "Hội nghị kết nối 2030", "15/10/2030 08:00")
+	s.get(base+"/"+ev).must(200, "Đăng ký tham dự", `name="away" value="0"`, "15/10/2030 08:00–08:30")
+	// Away in the first two slots: one period.
+	s.post(base+"/"+ev+"/register", url.Values{"away": {"0", "1"}}).must(200, "Bạn đã đăng ký tham dự sự kiện.", "đã đăng ký",
+		`value="0" checked`, `value="1" checked`, "Chưa có doanh nghiệp phía bên kia đăng ký.")
+	got := decode[struct {
+		Registrations []struct {
+			OrganisationID string `json:"organisation_id"`
+			Unavailable    []struct{ From, To string }
+		}
+	}](t, e.must(e.read("/v1/events/"+ev, e.organiser), 200))
+	if u := got.Registrations[0].Unavailable; len(u) != 1 || !strings.HasPrefix(u[0].From, "2030-10-15T08:00:00") ||
+		!strings.HasPrefix(u[0].To, "2030-10-15T09:00:00") {
+		t.Errorf("unavailable %+v", got.Registrations)
+	}
+	s.post(base+"/"+ev+"/unavailable", url.Values{"away": {"5"}}).must(200, "Đã lưu thời gian bận.", `value="5" checked`)
+	if strings.Contains(s.body, `value="0" checked`) {
+		t.Error("a cleared slot stayed unavailable")
+	}
+	s.post(base+"/"+ev+"/register", url.Values{}).must(409)
+
+	c := newBrowser(t, e.url)
+	c.signIn(buyEmail, "correct horse battery").must(200)
+	bbase := "/console/buyers/" + buy + "/events"
+	c.get(bbase + "/" + ev).must(200)
+	c.post(bbase+"/"+ev+"/register", url.Values{}).must(200, "Bạn đã đăng ký", "Đề nghị gặp một nhà cung cấp")
+	c.get(base + "/" + ev).must(403)
+	s.get(bbase + "/" + ev).must(403)
+
+	// The supplier asks the buyer about its demand, from its matches.
+	s.get(base+"/"+ev).must(200, "Đề nghị gặp một bên mua", `value="`+buy+`/`+did+`"`, "Canon Việt Nam — Giá đỡ thép")
+	s.post(base+"/"+ev+"/requests", url.Values{"to": {""}}).must(400, `id="f-to-error">bắt buộc phải nhập`)
+	s.post(base+"/"+ev+"/requests", url.Values{"to": {sup}}).must(400, `id="f-to-error">`)
+	s.post(base+"/"+ev+"/requests", url.Values{"to": {buy + "/" + did}}).must(200, "Đã gửi đề nghị gặp.", "chờ trả lời", "đã gửi")
+	s.post(base+"/"+ev+"/requests", url.Values{"to": {buy}}).must(400, "bạn đã đề nghị gặp doanh nghiệp này")
+	c.get(bbase+"/"+ev).must(200, "Cơ khí Đông Anh", "nhận được", "Chấp nhận")
+	rid := regexp.MustCompile(`/requests/([0-9a-f-]{36})/accept`).FindStringSubmatch(c.body)
+	if rid == nil {
+		t.Fatal("no accept button")
+	}
+	c.post(bbase+"/"+ev+"/requests/"+rid[1]+"/accept", url.Values{}).must(200, "Đã chấp nhận đề nghị gặp.", "đã chấp nhận")
+
+	// The organiser publishes; the meeting is on both agendas.
+	pos := e.must(e.do("POST", "/v1/events/"+ev+"/schedule", e.organiser, nil), 200).num(t, "position")
+	s.get(fmt.Sprintf("%s/%s?after=%d", base, ev, pos)).must(200, "Lịch gặp của bạn", "Canon Việt Nam", "Bàn ", "agenda.ics")
+	if strings.Contains(s.body, "Cuộc gặp có diễn ra không?") {
+		t.Error("feedback is offered before the meeting ended")
+	}
+	s.get(base+"/"+ev+"/agenda.ics").must(200, "BEGIN:VCALENDAR", "Canon Việt Nam")
+	if ct := s.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Errorf("agenda.ics Content-Type %q", ct)
+	}
+
+	clk.set(eventStart.Add(4 * time.Hour))
+	c.get(bbase+"/"+ev).must(200, "Cuộc gặp có diễn ra không?", "Có khả năng hợp tác")
+	mid := regexp.MustCompile(`/meetings/([0-9a-f-]{36})/feedback`).FindStringSubmatch(c.body)
+	if mid == nil {
+		t.Fatal("no feedback form")
+	}
+	fb := bbase + "/" + ev + "/meetings/" + mid[1] + "/feedback"
+	c.post(fb, url.Values{"took_place": {"no"}, "rating": {"informative"}}).
+		must(400, `-rating-error">phải là “Không ý kiến” khi cuộc gặp không diễn ra</span>`, `<option value="no" selected>`)
+	c.post(fb, url.Values{"took_place": {"yes"}, "rating": {"cooperation_possible"}}).
+		must(200, "Cảm ơn bạn: đã ghi nhận phản hồi.", "Đã ghi nhận phản hồi", `<option value="cooperation_possible" selected>`)
+	s.get(base + "/" + ev)
+	s.post(fb, url.Values{"took_place": {"yes"}}).must(403)
+	agenda := string(e.must(e.read("/v1/events/"+ev+"/agenda?organisation_id="+buy, e.organiser), 200).body)
+	if !strings.Contains(agenda, `"rating":"cooperation_possible"`) {
+		t.Errorf("the buyer's feedback is not on its agenda: %s", agenda)
+	}
 }
