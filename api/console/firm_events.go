@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -69,6 +70,24 @@ type slotChoice struct {
 	Away bool
 }
 
+// slotDay is the slots of one day of the event.
+type slotDay struct {
+	Day   time.Time
+	Slots []slotChoice
+}
+
+// byDay groups slots by their day in the venue's time.
+func byDay(slots []slotChoice) []slotDay {
+	var out []slotDay
+	for _, s := range slots {
+		if n := len(out); n == 0 || out[n-1].Day.Format(time.DateOnly) != s.StartsAt.Format(time.DateOnly) {
+			out = append(out, slotDay{Day: s.StartsAt})
+		}
+		out[len(out)-1].Slots = append(out[len(out)-1].Slots, s)
+	}
+	return out
+}
+
 // requestItem is a meeting request seen from the firm's side.
 type requestItem struct {
 	projections.Request
@@ -98,7 +117,7 @@ type firmEventView struct {
 	Role       string
 	Event      projections.Event
 	Registered bool
-	Slots      []slotChoice
+	Days       []slotDay
 	Requests   []requestItem
 	Choices    []choice
 	Agenda     []agendaItem
@@ -134,6 +153,7 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 			conference.RatingCooperationPossible}}
 	reg, registered := ev.Registered(org)
 	v.Registered = registered
+	var slots []slotChoice
 	for _, s := range ev.Slots {
 		sc := slotChoice{Slot: s}
 		for _, p := range reg.Unavailable {
@@ -141,8 +161,9 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 				sc.Away = true
 			}
 		}
-		v.Slots = append(v.Slots, sc)
+		slots = append(slots, sc)
 	}
+	v.Days = byDay(slots)
 	names := map[uuid.UUID]string{}
 	other := map[uuid.UUID]bool{}
 	for _, r := range ev.Registrations {

@@ -11,6 +11,9 @@ func init() {
 	for k, v := range firmVIMessages {
 		viMessages[k] = v
 	}
+	for k, v := range firmNoteNames {
+		noteNames[k] = v
+	}
 }
 
 var firmEN = map[string]string{
@@ -19,6 +22,9 @@ var firmEN = map[string]string{
 	"yes":                         "Yes",
 	"no":                          "No",
 	"booth":                       "Booth",
+	"required_certs":              "Required certificates",
+	"f.demand_title":              "What you need",
+	"max_lead":                    "Lead time at most",
 	"invite.title":                "Accept your invitation",
 	"invite.lead":                 "Choose a password to use KeyLink for your firm. You sign in with the e-mail address the invitation was sent to.",
 	"invite.password":             "New password",
@@ -96,6 +102,9 @@ var firmVI = map[string]string{
 	"yes":                         "Có",
 	"no":                          "Không",
 	"booth":                       "Gian hàng",
+	"required_certs":              "Chứng nhận yêu cầu",
+	"f.demand_title":              "Tên hàng hóa cần mua",
+	"max_lead":                    "Giao hàng tối đa",
 	"invite.title":                "Nhận lời mời",
 	"invite.lead":                 "Đặt mật khẩu để dùng KeyLink cho doanh nghiệp của bạn. Bạn đăng nhập bằng địa chỉ e-mail đã nhận lời mời.",
 	"invite.password":             "Mật khẩu mới",
@@ -179,4 +188,15 @@ var firmVIMessages = map[string]string{
 	"must be the meeting's supplier or buyer":                        "phải là một bên của cuộc gặp",
 	"must be at least 12 characters":                                 "phải có ít nhất 12 ký tự",
 	"must be after from":                                             "phải sau thời điểm bắt đầu",
+}
+
+// firmNoteNames name the match codes the console's first catalogue lacks.
+var firmNoteNames = map[string]string{
+	"process_overlap":       "Đáp ứng công nghệ gia công được yêu cầu",
+	"process_missing":       "Thiếu công nghệ gia công được yêu cầu",
+	"material_overlap":      "Đáp ứng vật liệu được yêu cầu",
+	"material_missing":      "Thiếu vật liệu được yêu cầu",
+	"certification_missing": "Thiếu chứng nhận yêu cầu",
+	"certification_expired": "Chứng nhận đã hết hạn",
+	"unit_incomparable":     "Đơn vị tính khác nhau, không so sánh được sản lượng",
 }
