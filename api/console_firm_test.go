@@ -88,6 +88,9 @@ func TestConsoleCapabilityReviseWithdraw(t *testing.T) {
 	form.Set("lead_time_days", "20")
 	form.Set("certifications.1.valid_until", "2028-02-29")
 	b.post(path, form).must(200, "Đã cập nhật năng lực.", "Dập và hàn khung thép", "ISO 9001 (29/02/2028)")
+	if strings.Contains(b.body, "đã hết hạn") {
+		t.Error("a valid certificate is marked expired")
+	}
 	got := e.must(e.do("GET", "/v1/suppliers/"+sup, e.organiser, nil), 200).json(t)["capabilities"].([]any)
 	if c := got[0].(map[string]any); c["lead_time_days"].(float64) != 20 || len(c["certifications"].([]any)) != 2 {
 		t.Errorf("revised capability %v", c)
@@ -182,7 +185,8 @@ func TestConsoleFirmEvents(t *testing.T) {
 	ev := e.newEvent("Hội nghị kết nối 2030")
 
 	s := newBrowser(t, e.url)
-	s.signIn(supEmail, "correct horse battery").must(200)
+	// In 2030 the certificate of 2027 has expired, and the page says so.
+	s.signIn(supEmail, "correct horse battery").must(200, `IATF 16949 (30/06/2027, <span class="expired">đã hết hạn</span>)`)
 	base := "/console/suppliers/" + sup + "/events"
 	s.get(base).must(200, "Hội nghị kết nối 2030", "15/10/2030 08:00")
 	s.get(base+"/"+ev).must(200, "Đăng ký tham dự", `name="away" value="0"`, "15/10/2030", "08:00–08:30")

@@ -201,6 +201,8 @@ type view struct {
 	Data  any
 	// Done confirms what the form before the page did (see savedURL).
 	Done string
+	// Now is the console's clock, for what a page shows as past.
+	Now time.Time
 }
 
 // request is one page request: who asks, in which language, with which
@@ -266,7 +268,7 @@ func (c *Console) render(req *request, status int, name, title string, data any)
 	if !ok {
 		return fmt.Errorf("console: no template %q", name)
 	}
-	v := view{L: req.l, Title: title, Data: data, Path: req.r.URL.Path, Done: doneMessage(req)}
+	v := view{L: req.l, Title: title, Data: data, Path: req.r.URL.Path, Done: doneMessage(req), Now: c.cfg.Clock()}
 	if req.user.Role != "" {
 		u := req.user
 		v.User = &u
