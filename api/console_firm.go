@@ -11,6 +11,7 @@ import (
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
+	"github.com/keylink/keylink/domain/invitation"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/projections"
@@ -19,15 +20,40 @@ import (
 // The firms' pages of the console run the API's commands below, each as
 // its route does (the route is named on console.FirmBackend).
 
-func (b consoleBackend) InvitationUsable(ctx context.Context, token string) error {
+func (b consoleBackend) Invitation(ctx context.Context, token string) (console.Invitation, error) {
 	if err := (acceptRequest{Token: token, Password: "a password long enough"}).validate(); err != nil {
-		return console.ErrInvitationGone
+		return console.Invitation{}, console.ErrInvitationGone
 	}
-	_, err := b.s.invitationByToken(ctx, token)
+	id, err := b.s.invitationByToken(ctx, token)
 	if errors.Is(err, domain.ErrGone) {
-		return console.ErrInvitationGone
+		return console.Invitation{}, console.ErrInvitationGone
 	}
-	return err
+	if err != nil {
+		return console.Invitation{}, err
+	}
+	recs, err := b.s.store.ReadStream(ctx, invitationStream(id))
+	if err != nil {
+		return console.Invitation{}, err
+	}
+	inv := &invitation.Invitation{}
+	for _, r := range recs {
+		inv.Apply(r.Event)
+	}
+	d := inv.Details()
+	out := console.Invitation{Email: d.Email, Role: string(d.Role), Expires: d.ExpiresAt.In(hanoi)}
+	// The firm's name is a courtesy: a firm the read model has not caught
+	// up with yet goes unnamed.
+	switch string(d.Role) {
+	case RoleSupplier:
+		if sup, err := projections.GetSupplier(ctx, b.s.pool, d.OrganisationID); err == nil {
+			out.FirmName = sup.Name
+		}
+	case RoleBuyer:
+		if x, err := projections.GetBuyer(ctx, b.s.pool, d.OrganisationID); err == nil {
+			out.FirmName = x.Name
+		}
+	}
+	return out, nil
 }
 
 func (b consoleBackend) AcceptInvitation(ctx context.Context, token, password string) (string, error) {

@@ -25,7 +25,8 @@ func TestConsoleAcceptInvitation(t *testing.T) {
 	token, _ := url.ParseQuery(strings.TrimPrefix(link, "/console/invitations/accept?"))
 
 	b := newBrowser(t, e.url)
-	b.get(link).must(200, "Nhận lời mời", `name="password"`, `name="password2"`, `for="f-password"`)
+	b.get(link).must(200, "Nhận lời mời", `name="password"`, `name="password2"`, `for="f-password"`,
+		"Lời mời dành cho <strong>ban.hang@melinh.vn</strong> · Cơ khí Mê Linh (nhà cung cấp)")
 	// Each bad field beside its input, in Vietnamese; nothing is created.
 	b.post("/console/invitations/accept", url.Values{"token": {token.Get("token")}, "password": {"ngắn"}, "password2": {"ngắn"}}).
 		must(400, `id="f-password-error">phải có ít nhất 12 ký tự</span>`)
@@ -243,6 +244,9 @@ func TestConsoleFirmEvents(t *testing.T) {
 
 	clk.set(eventStart.Add(4 * time.Hour))
 	c.get(bbase+"/"+ev).must(200, "Cuộc gặp có diễn ra không?", "Có khả năng hợp tác")
+	if strings.Contains(c.body, "Lưu thời gian bận") || strings.Contains(c.body, "Gửi đề nghị") {
+		t.Error("an event that is over still offers its registration or request forms")
+	}
 	mid := regexp.MustCompile(`/meetings/([0-9a-f-]{36})/feedback`).FindStringSubmatch(c.body)
 	if mid == nil {
 		t.Fatal("no feedback form")

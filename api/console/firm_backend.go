@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -15,15 +16,23 @@ import (
 // API's 410).
 var ErrInvitationGone = errors.New("console: invitation gone")
 
+// Invitation is whom an invitation invites: an e-mail address to a firm.
+type Invitation struct {
+	Email    string
+	Role     string
+	FirmName string
+	Expires  time.Time
+}
+
 // FirmBackend is what the firms' pages need of the API server beyond
 // Backend: the same commands as the API's routes named on each method, run
 // for principal p (an organiser may act for any firm, a firm for itself).
 // Every command returns the global position of its last event.
 type FirmBackend interface {
-	// InvitationUsable checks an invitation token as POST
-	// /v1/invitations/accept does before it hashes the password:
-	// ErrInvitationGone when it cannot be accepted.
-	InvitationUsable(ctx context.Context, token string) error
+	// Invitation checks an invitation token as POST /v1/invitations/accept
+	// does before it hashes the password (ErrInvitationGone when it cannot
+	// be accepted) and says whom it invites.
+	Invitation(ctx context.Context, token string) (Invitation, error)
 	// AcceptInvitation runs POST /v1/invitations/accept and returns a new
 	// session token of the user it created.
 	AcceptInvitation(ctx context.Context, token, password string) (string, error)

@@ -117,10 +117,13 @@ type firmEventView struct {
 	Role       string
 	Event      projections.Event
 	Registered bool
-	Days       []slotDay
-	Requests   []requestItem
-	Choices    []choice
-	Agenda     []agendaItem
+	// Over: the event has ended; registration and its terms are closed to
+	// firms.
+	Over     bool
+	Days     []slotDay
+	Requests []requestItem
+	Choices  []choice
+	Agenda   []agendaItem
 	// RequestForm holds the request form's problem; FeedbackFor names the
 	// meeting whose feedback form Feedback holds.
 	RequestForm *form
@@ -153,6 +156,7 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 			conference.RatingCooperationPossible}}
 	reg, registered := ev.Registered(org)
 	v.Registered = registered
+	v.Over = !c.cfg.Clock().Before(ev.EndsAt)
 	var slots []slotChoice
 	for _, s := range ev.Slots {
 		sc := slotChoice{Slot: s}

@@ -7,8 +7,9 @@ import (
 
 // invitationView is the page where an invited person sets a password.
 type invitationView struct {
-	Token string
-	Form  *form
+	Token      string
+	Invitation Invitation
+	Form       *form
 	// CSRF is the anonymous visitor's form token.
 	CSRF string
 }
@@ -30,16 +31,18 @@ func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request) {
 	req := &request{w: w, r: r, l: pickLang(w, r)}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Language", string(req.l))
-	token := r.URL.Query().Get("token")
-	if err := c.cfg.Backend.InvitationUsable(r.Context(), token); err != nil {
+	c.renderInvitation(req, http.StatusOK, r.URL.Query().Get("token"), newForm(nil))
+}
+
+// renderInvitation shows the form for a token that can still be accepted,
+// or the page saying it cannot.
+func (c *Console) renderInvitation(req *request, status int, token string, f *form) {
+	inv, err := c.cfg.Backend.Invitation(req.r.Context(), token)
+	if err != nil {
 		c.invitationFailed(req, err)
 		return
 	}
-	c.renderInvitation(req, http.StatusOK, token, newForm(nil))
-}
-
-func (c *Console) renderInvitation(req *request, status int, token string, f *form) {
-	v := invitationView{Token: token, Form: f, CSRF: anonCSRF(req)}
+	v := invitationView{Token: token, Invitation: inv, Form: f, CSRF: anonCSRF(req)}
 	if err := c.render(req, status, "invite", req.l.T("invite.title"), v); err != nil {
 		c.cfg.Logger.Error("console: render invitation", "err", err)
 	}
