@@ -41,17 +41,26 @@ func (b consoleBackend) Invitation(ctx context.Context, token string) (console.I
 	}
 	d := inv.Details()
 	out := console.Invitation{Email: d.Email, Role: string(d.Role), Expires: d.ExpiresAt.In(hanoi)}
-	// The firm's name is a courtesy: a firm the read model has not caught
-	// up with yet goes unnamed.
-	switch string(d.Role) {
-	case RoleSupplier:
-		if sup, err := projections.GetSupplier(ctx, b.s.pool, d.OrganisationID); err == nil {
-			out.FirmName = sup.Name
+	// The firm's name, from its own stream: a firm registered a moment ago
+	// may not be in the read models yet.
+	sup, buy := &supplier.Supplier{}, &buyer.Buyer{}
+	var agg interface{ Apply(domain.Event) } = sup
+	stream := supplierStream(d.OrganisationID)
+	if string(d.Role) == RoleBuyer {
+		agg, stream = buy, buyerStream(d.OrganisationID)
+	}
+	recs, err = b.s.store.ReadStream(ctx, stream)
+	if err != nil {
+		return console.Invitation{}, err
+	}
+	for _, r := range recs {
+		if r.Event != nil {
+			agg.Apply(r.Event)
 		}
-	case RoleBuyer:
-		if x, err := projections.GetBuyer(ctx, b.s.pool, d.OrganisationID); err == nil {
-			out.FirmName = x.Name
-		}
+	}
+	out.FirmName = sup.Profile().Name
+	if string(d.Role) == RoleBuyer {
+		out.FirmName = buy.Name()
 	}
 	return out, nil
 }
@@ -140,11 +149,13 @@ func decideEvent(ctx context.Context, b consoleBackend, p console.Principal, id,
 
 func (b consoleBackend) Register(ctx context.Context, p console.Principal, id, org uuid.UUID, away []conference.Period) (int64, error) {
 	return decideEvent(ctx, b, p, id, org, func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error {
-		role, err := organisationRole(ctx, tx, org)
+		// As POST /v1/events/{id}/registrations without sme: a supplier's
+		// SME flag comes from its profile.
+		reg, err := withRole(ctx, tx, conference.Registration{OrganisationID: org, Unavailable: away}, registrationInput{})
 		if err != nil {
 			return err
 		}
-		return conf.Register(conferenceActor(p), conference.Registration{OrganisationID: org, Role: role, Unavailable: away}, b.s.now())
+		return conf.Register(conferenceActor(p), reg, b.s.now())
 	})
 }
 
@@ -203,20 +214,9 @@ func (b consoleBackend) AgendaICS(ctx context.Context, id, org uuid.UUID, lang s
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	ms, err := projections.Meetings(ctx, b.s.pool, ev.ID, projections.MeetingFilter{
-		States: []string{projections.StatePublished, projections.StateWithdrawn}, Organisation: org})
+	a, err := b.s.agendaOf(ctx, ev, org)
 	if err != nil {
-		return nil, unavailable(err)
-	}
-	ev.InVenueTime(ms)
-	reg, registered := ev.Registered(org)
-	if !registered && len(ms) == 0 {
-		return nil, domain.Errorf(domain.ErrNotFound, "organisation %s has no agenda at this event", org)
-	}
-	a := agenda{EventID: ev.ID, EventName: ev.Name, Venue: ev.Venue, OrganisationID: org, Name: reg.Name, Role: reg.Role,
-		Meetings: make([]agendaMeeting, 0, len(ms)), Version: ev.Version}
-	for _, m := range ms {
-		a.Meetings = append(a.Meetings, agendaMeetingOf(m, org, &a))
+		return nil, err
 	}
 	l := messages.VI
 	if lang == string(messages.EN) {

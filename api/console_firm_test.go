@@ -222,7 +222,8 @@ func TestConsoleFirmEvents(t *testing.T) {
 	s.get(base+"/"+ev).must(200, "Đề nghị gặp một bên mua", `value="`+buy+`/`+did+`"`, "Canon Việt Nam — Giá đỡ thép")
 	s.post(base+"/"+ev+"/requests", url.Values{"to": {""}}).must(400, `id="f-to-error">bắt buộc phải nhập`)
 	s.post(base+"/"+ev+"/requests", url.Values{"to": {sup}}).must(400, `id="f-to-error">`)
-	s.post(base+"/"+ev+"/requests", url.Values{"to": {buy + "/" + did}}).must(200, "Đã gửi đề nghị gặp.", "chờ trả lời", "đã gửi")
+	s.post(base+"/"+ev+"/requests", url.Values{"to": {buy + "/" + did}}).must(200, "Đã gửi đề nghị gặp.", "chờ trả lời", "đã gửi",
+		`Canon Việt Nam<br><span class="meta">Giá đỡ thép</span>`)
 	s.post(base+"/"+ev+"/requests", url.Values{"to": {buy}}).must(400, "bạn đã đề nghị gặp doanh nghiệp này")
 	c.get(bbase+"/"+ev).must(200, "Cơ khí Đông Anh", "nhận được", "Chấp nhận")
 	rid := regexp.MustCompile(`/requests/([0-9a-f-]{36})/accept`).FindStringSubmatch(c.body)
@@ -233,7 +234,8 @@ func TestConsoleFirmEvents(t *testing.T) {
 
 	// The organiser publishes; the meeting is on both agendas.
 	pos := e.must(e.do("POST", "/v1/events/"+ev+"/schedule", e.organiser, nil), 200).num(t, "position")
-	s.get(fmt.Sprintf("%s/%s?after=%d", base, ev, pos)).must(200, "Lịch gặp của bạn", "Canon Việt Nam", "Bàn ", "agenda.ics")
+	s.get(fmt.Sprintf("%s/%s?after=%d", base, ev, pos)).must(200, "Lịch gặp của bạn", "Canon Việt Nam", "Bàn ", "agenda.ics",
+		"Về nhu cầu: Giá đỡ thép")
 	if strings.Contains(s.body, "Cuộc gặp có diễn ra không?") {
 		t.Error("feedback is offered before the meeting ended")
 	}

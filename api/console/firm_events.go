@@ -182,9 +182,9 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 	}
 	for _, r := range rs {
 		it := requestItem{Request: r, Incoming: r.RequestedBy != org}
-		it.Counterpart = names[r.SupplierID]
+		it.Counterpart = r.SupplierName
 		if r.SupplierID == org {
-			it.Counterpart = names[r.BuyerID]
+			it.Counterpart = r.BuyerName
 		}
 		v.Requests = append(v.Requests, it)
 	}
