@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -197,22 +198,30 @@ func (s *Server) loadAgenda(c echo.Context) (agenda, projections.Event, error) {
 		}
 		org = p.OrganisationID
 	}
-	ms, err := projections.Meetings(c.Request().Context(), s.pool, ev.ID, projections.MeetingFilter{
+	a, err := s.agendaOf(c.Request().Context(), ev, org)
+	return a, ev, err
+}
+
+// agendaOf builds firm org's agenda at event ev (the API's and the
+// console's). A firm neither registered nor ever in a published meeting has
+// none: ErrNotFound.
+func (s *Server) agendaOf(ctx context.Context, ev projections.Event, org uuid.UUID) (agenda, error) {
+	ms, err := projections.Meetings(ctx, s.pool, ev.ID, projections.MeetingFilter{
 		States: []string{projections.StatePublished, projections.StateWithdrawn}, Organisation: org})
 	if err != nil {
-		return agenda{}, ev, unavailable(err)
+		return agenda{}, unavailable(err)
 	}
 	ev.InVenueTime(ms)
 	reg, registered := ev.Registered(org)
 	if !registered && len(ms) == 0 {
-		return agenda{}, ev, domain.Errorf(domain.ErrNotFound, "organisation %s has no agenda at this event", org)
+		return agenda{}, domain.Errorf(domain.ErrNotFound, "organisation %s has no agenda at this event", org)
 	}
 	a := agenda{EventID: ev.ID, EventName: ev.Name, Venue: ev.Venue, OrganisationID: org, Name: reg.Name, Role: reg.Role,
 		Meetings: make([]agendaMeeting, 0, len(ms)), Version: ev.Version}
 	for _, m := range ms {
 		a.Meetings = append(a.Meetings, agendaMeetingOf(m, org, &a))
 	}
-	return a, ev, nil
+	return a, nil
 }
 
 // agendaMeetingOf turns m around to org's side, filling a's name and role

@@ -21,8 +21,9 @@ import (
 	"github.com/keylink/keylink/projections"
 )
 
-// consoleRoutes serves the web console at / and /console/. Its sign-in is
-// held to the same per-address rate as POST /v1/sessions (a limiter of its
+// consoleRoutes serves the web console at / and /console/. Its sign-in and
+// its acceptance of invitations are held to the same per-address rate as
+// POST /v1/sessions (a limiter of its
 // own, so a console user does not spend the API's allowance).
 func (s *Server) consoleRoutes() error {
 	con, err := console.NewWithConfig(console.Config{Backend: consoleBackend{s}, DB: s.pool, Logger: s.log, Clock: s.now, API: s})
@@ -49,7 +50,8 @@ func (s *Server) consoleRoutes() error {
 		}
 	})
 	s.e.Any(console.Prefix+"*", func(c echo.Context) error {
-		if r := c.Request(); r.Method == http.MethodPost && r.URL.Path == console.Prefix+"signin" {
+		if r := c.Request(); r.Method == http.MethodPost && (r.URL.Path == console.Prefix+"signin" ||
+			r.URL.Path == console.Prefix+"invitations/accept") {
 			return signIn(c)
 		}
 		return h(c)

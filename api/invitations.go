@@ -174,31 +174,36 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	accID := uuid.Must(uuid.NewV7())
-	now := s.now()
 	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		inv := &invitation.Invitation{}
-		if _, err := change(ctx, tx, invitationStream(id), nil, inv, func(inv *invitation.Invitation) error {
-			return inv.Accept(accID, now)
-		}); err != nil {
-			return nil, gone(err)
-		}
-		d := inv.Details()
-		acc, err := account.Register(accID, account.Registration{Email: d.Email, Role: d.Role, OrganisationID: d.OrganisationID, InvitationID: id})
-		if err != nil {
-			return nil, err
-		}
-		res, err := createAccount(ctx, tx, acc, hash)
-		if err != nil {
-			return nil, err
-		}
-		pr := Principal{Role: string(d.Role), OrganisationID: d.OrganisationID, AccountID: accID}
-		token, err := IssueToken(ctx, tx, pr, TokenTTL)
-		if err != nil {
-			return nil, err
-		}
-		return acceptAnswer{Token: token, Role: pr.Role, OrganisationID: pr.OrganisationID, AccountID: accID, Position: res.Position}, nil
+		return s.acceptIn(ctx, tx, id, hash)
 	})
+}
+
+// acceptIn accepts invitation id in tx: the user it creates gets the
+// password hash and a bearer token. The API and the console share it.
+func (s *Server) acceptIn(ctx context.Context, tx *eventstore.Tx, id uuid.UUID, hash string) (acceptAnswer, error) {
+	accID := uuid.Must(uuid.NewV7())
+	inv := &invitation.Invitation{}
+	if _, err := change(ctx, tx, invitationStream(id), nil, inv, func(inv *invitation.Invitation) error {
+		return inv.Accept(accID, s.now())
+	}); err != nil {
+		return acceptAnswer{}, gone(err)
+	}
+	d := inv.Details()
+	acc, err := account.Register(accID, account.Registration{Email: d.Email, Role: d.Role, OrganisationID: d.OrganisationID, InvitationID: id})
+	if err != nil {
+		return acceptAnswer{}, err
+	}
+	res, err := createAccount(ctx, tx, acc, hash)
+	if err != nil {
+		return acceptAnswer{}, err
+	}
+	pr := Principal{Role: string(d.Role), OrganisationID: d.OrganisationID, AccountID: accID}
+	token, err := IssueToken(ctx, tx, pr, TokenTTL)
+	if err != nil {
+		return acceptAnswer{}, err
+	}
+	return acceptAnswer{Token: token, Role: pr.Role, OrganisationID: pr.OrganisationID, AccountID: accID, Position: res.Position}, nil
 }
 
 // invitationByToken finds the invitation of token and checks that it can

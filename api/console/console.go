@@ -78,6 +78,8 @@ type Backend interface {
 	// WaitFor waits until the named read models have applied position pos;
 	// a pos of 0 or less means the latest event stored.
 	WaitFor(ctx context.Context, names []string, pos int64) error
+	// FirmBackend holds the commands of the firms' pages.
+	FirmBackend
 }
 
 // Config wires a Console.
@@ -165,6 +167,7 @@ func NewWithConfig(cfg Config) (*Console, error) {
 	c.mux.HandleFunc("GET /console/events", c.page(c.events))
 	c.mux.HandleFunc("GET /console/events/{id}/report", c.page(c.eventReport))
 	c.orgRoutes()
+	c.firmRoutes()
 	return c, nil
 }
 
@@ -196,6 +199,10 @@ type view struct {
 	CSRF  string
 	Path  string
 	Data  any
+	// Done confirms what the form before the page did (see savedURL).
+	Done string
+	// Now is the console's clock, for what a page shows as past.
+	Now time.Time
 }
 
 // request is one page request: who asks, in which language, with which
@@ -261,7 +268,7 @@ func (c *Console) render(req *request, status int, name, title string, data any)
 	if !ok {
 		return fmt.Errorf("console: no template %q", name)
 	}
-	v := view{L: req.l, Title: title, Data: data, Path: req.r.URL.Path}
+	v := view{L: req.l, Title: title, Data: data, Path: req.r.URL.Path, Done: doneMessage(req), Now: c.cfg.Clock()}
 	if req.user.Role != "" {
 		u := req.user
 		v.User = &u

@@ -544,4 +544,11 @@ var en = map[string]string{
 	"Buyer":               "Buyer",
 	"org.actor.signup":    "the firm, signing up",
 	"org.actor.organiser": "Organiser",
+
+	// The console's firms' pages (their other texts are in api/console).
+	"board":                  "Demand board",
+	"event.request.conflict": "you already asked this firm, or already meet it",
+	"invite.mismatch":        "the two passwords differ",
+	"invite.title":           "Accept your invitation",
+	"score":                  "Score",
 }

@@ -544,4 +544,11 @@ var vi = map[string]string{
 	"Buyer":               "bên mua",
 	"org.actor.signup":    "doanh nghiệp tự đăng ký",
 	"org.actor.organiser": "Ban tổ chức",
+
+	// The console's firms' pages (their other texts are in api/console).
+	"board":                  "Bảng nhu cầu",
+	"event.request.conflict": "bạn đã đề nghị gặp doanh nghiệp này, hoặc đã có lịch gặp",
+	"invite.mismatch":        "hai mật khẩu không giống nhau",
+	"invite.title":           "Nhận lời mời",
+	"score":                  "Điểm",
 }
