@@ -71,10 +71,13 @@ func (l *seedLoader) loadMeetings(ctx context.Context, plan seedPlan, sups, buys
 			return err
 		}
 	}
-	if err := wait(ctx); err != nil {
-		return fmt.Errorf("seed: waiting for the match lists: %w", err)
-	}
 	for _, e := range events {
+		// A schedule is drawn from the match lists once they include every
+		// event so far (the server waits 5 s at most; the seed waits here
+		// as long as a loaded machine needs).
+		if err := wait(ctx); err != nil {
+			return fmt.Errorf("seed: waiting for the match lists: %w", err)
+		}
 		var ans seedScheduleAnswer
 		if _, err := l.call(ctx, http.MethodPost, "/v1/events/"+e.id.String()+"/schedule", map[string]any{"draft": e.draft}, &ans); err != nil {
 			return err
