@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"time"
 
@@ -232,18 +229,5 @@ func (l *seedLoader) send(ctx context.Context, method, path string, body any) (i
 		}
 		return http.StatusCreated, err
 	}
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return 0, err
-	}
-	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(raw))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", l.auth)
-	rec := httptest.NewRecorder()
-	l.h.ServeHTTP(rec, req)
-	l.requests++
-	if rec.Code < 200 || rec.Code > 299 {
-		return rec.Code, &seedStatusError{path: path, code: rec.Code, body: rec.Body.String()}
-	}
-	return rec.Code, nil
+	return l.call(ctx, method, path, body, nil)
 }

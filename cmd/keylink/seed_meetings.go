@@ -245,7 +245,8 @@ func (l *seedLoader) addDemoUsers(ctx context.Context, supplierID, buyerID uuid.
 	return nil
 }
 
-// call sends body to path with method and decodes a 2xx answer into out.
+// call sends body to path with method and decodes a 2xx answer into out
+// (when not nil).
 func (l *seedLoader) call(ctx context.Context, method, path string, body, out any) (int, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
@@ -259,6 +260,9 @@ func (l *seedLoader) call(ctx context.Context, method, path string, body, out an
 	l.requests++
 	if rec.Code < 200 || rec.Code > 299 {
 		return rec.Code, &seedStatusError{path: path, code: rec.Code, body: rec.Body.String()}
+	}
+	if out == nil {
+		return rec.Code, nil
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
 		return rec.Code, fmt.Errorf("%s %s: answer %.200q: %w", method, path, rec.Body.String(), err)
