@@ -151,7 +151,12 @@ func TestConsoleOrganiserFirm(t *testing.T) {
 	e := newEnv(t)
 	sup, _ := e.firmUser("supplier", supplierBody("Cơ khí Thăng Long"))
 	buy, buyTok := e.signup("buyer", buyerBody("Canon Việt Nam"))
-	e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", buyTok, demandBody("Giá đỡ thép dập")), 201)
+	pos := e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", buyTok, demandBody("Giá đỡ thép dập")), 201).num(t, "position")
+	// The console reads the read models as they are: wait until the
+	// directory's list has caught up with the writes above.
+	for _, list := range []string{"/v1/suppliers?q=thang+long", "/v1/buyers?q=canon", "/v1/demands?q=thep"} {
+		e.must(e.read(fmt.Sprintf("%s&after=%d", list, pos), e.organiser), 200)
+	}
 
 	o := e.organiserBrowser(t)
 	o.get("/console/directory?q=thang+long").must(200, `href="/console/firms/`+sup+`"`)
