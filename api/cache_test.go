@@ -144,8 +144,7 @@ func TestCachedAggregatesEqualStoredOnes(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	e := newEnv(t)
-	w := &randomWorld{e: e, rng: rand.New(rand.NewPCG(seed, seed>>7)), caps: map[string][]string{},
-		demands: map[string][]string{}, statuses: map[string]map[int]int{}}
+	w := newRandomWorld(e, rand.NewPCG(seed, seed>>7))
 	for range 200 {
 		w.step()
 	}

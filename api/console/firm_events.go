@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -328,25 +329,19 @@ func (c *Console) awayPeriods(req *request, eid uuid.UUID) ([]conference.Period,
 // firmRegister: POST .../events/{eid}/register (POST
 // /v1/events/{id}/registrations for the firm).
 func (c *Console) firmRegister(req *request) error {
-	eid, org, base, err := eventTarget(req)
-	if err != nil {
-		return err
-	}
-	away, err := c.awayPeriods(req, eid)
-	if err != nil {
-		return err
-	}
-	pos, err := c.cfg.Backend.Register(req.r.Context(), req.user, eid, org, away)
-	if err != nil {
-		return err
-	}
-	afterEvent(req, base, eid, pos, "event.registered")
-	return nil
+	return c.withAway(req, c.cfg.Backend.Register, "event.registered")
 }
 
 // firmUnavailable: POST .../events/{eid}/unavailable: the slots the firm
 // cannot meet in.
 func (c *Console) firmUnavailable(req *request) error {
+	return c.withAway(req, c.cfg.Backend.SetUnavailable, "event.unavailable")
+}
+
+// withAway sends the firm's ticked slots to the event with send and shows
+// the event page with the confirmation done.
+func (c *Console) withAway(req *request, send func(context.Context, Principal, uuid.UUID, uuid.UUID, []conference.Period) (int64, error),
+	done string) error {
 	eid, org, base, err := eventTarget(req)
 	if err != nil {
 		return err
@@ -355,11 +350,11 @@ func (c *Console) firmUnavailable(req *request) error {
 	if err != nil {
 		return err
 	}
-	pos, err := c.cfg.Backend.SetUnavailable(req.r.Context(), req.user, eid, org, away)
+	pos, err := send(req.r.Context(), req.user, eid, org, away)
 	if err != nil {
 		return err
 	}
-	afterEvent(req, base, eid, pos, "event.unavailable")
+	afterEvent(req, base, eid, pos, done)
 	return nil
 }
 
