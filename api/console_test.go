@@ -9,6 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/migrations/dbtest"
+	"github.com/keylink/keylink/projections"
 )
 
 // browser is a cookie-keeping client of the web console.
@@ -328,4 +332,23 @@ func TestConsoleEvents(t *testing.T) {
 	if csp := o.header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'none'") {
 		t.Errorf("report CSP %q", csp)
 	}
+}
+
+// TestConsoleSupplierBeforeMatches: a firm that signs in before the matches
+// read model has reached it sees its page without matches, not "no such
+// page" (a race CI once hit). The matches projection does not run here.
+func TestConsoleSupplierBeforeMatches(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	var projs []eventstore.Projection
+	for _, p := range projections.All() {
+		if p.Name() != "matches" {
+			projs = append(projs, p)
+		}
+	}
+	base, _, _ := serveWith(t, pool, projs)
+	e := &env{t: t, url: base, pool: pool}
+	_, email := e.firmUser("supplier", supplierBody("Cơ khí Đông Anh"))
+	b := newBrowser(t, base)
+	b.signIn(email, "correct horse battery").must(200, "Cơ khí Đông Anh")
 }

@@ -48,6 +48,13 @@ func newEnv(t *testing.T, opts ...func(*api.Config)) *env {
 // on the database of pool, as one `keylink serve` process would.
 func serveOn(t *testing.T, pool *pgxpool.Pool, opts ...func(*api.Config)) (string, *api.Server, *eventstore.Store) {
 	t.Helper()
+	return serveWith(t, pool, projections.All(), opts...)
+}
+
+// serveWith is serveOn running only the projections projs: a test can hold
+// one read model back, as a projector that is behind would.
+func serveWith(t *testing.T, pool *pgxpool.Pool, projs []eventstore.Projection, opts ...func(*api.Config)) (string, *api.Server, *eventstore.Store) {
+	t.Helper()
 	codec, err := projections.Registry()
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +64,7 @@ func serveOn(t *testing.T, pool *pgxpool.Pool, opts ...func(*api.Config)) (strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, projections.All()...)
+	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, projs...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -231,7 +231,7 @@ func (c *Console) requestChoices(req *request, role string, org uuid.UUID, other
 	score := func(n int) string { return " (" + l.T("score") + " " + strconv.Itoa(n) + ")" }
 	if role == RoleSupplier {
 		ms, err := projections.SupplierMatches(ctx, c.cfg.DB, org, projections.DefaultMatchLimit, c.cfg.Clock())
-		if err != nil {
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return nil, err
 		}
 		for _, m := range ms.Matches {

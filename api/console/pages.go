@@ -214,8 +214,10 @@ func (c *Console) renderSupplier(req *request, id uuid.UUID, status int, f *form
 	if err != nil {
 		return err
 	}
+	// A firm that signed up a moment ago may not be in the matches yet:
+	// its page shows no matches rather than no page.
 	ms, err := projections.SupplierMatches(ctx, c.cfg.DB, id, projections.DefaultMatchLimit, c.cfg.Clock())
-	if err != nil {
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return err
 	}
 	v := supplierView{Supplier: sup, Matches: ms, Form: f, Saved: req.r.URL.Query().Get("saved") == "1"}
