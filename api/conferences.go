@@ -18,7 +18,7 @@ import (
 	"github.com/keylink/keylink/domain/schedule"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/matches"
 )
 
 // readConferences is the read model the event GETs wait for under ?after=P.
@@ -595,7 +595,7 @@ func (s *Server) candidatesOf(ctx context.Context, id uuid.UUID) ([]schedule.Pai
 
 // candidates reads the match lists of the firms registered for conf, as
 // they stand today.
-func candidates(ctx context.Context, db projections.RowQuerier, conf *conference.Conference, today time.Time) ([]schedule.Pair, error) {
+func candidates(ctx context.Context, db matches.RowQuerier, conf *conference.Conference, today time.Time) ([]schedule.Pair, error) {
 	var suppliers, buyers []uuid.UUID
 	for _, r := range conf.Registrations() {
 		if r.Role == conference.Supplier {
@@ -604,7 +604,7 @@ func candidates(ctx context.Context, db projections.RowQuerier, conf *conference
 			buyers = append(buyers, r.OrganisationID)
 		}
 	}
-	pairs, err := projections.Candidates(ctx, db, suppliers, buyers, today)
+	pairs, err := matches.Candidates(ctx, db, suppliers, buyers, today)
 	return pairs, unavailable(err)
 }
 

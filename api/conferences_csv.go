@@ -9,7 +9,7 @@ import (
 
 	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // utf8BOM makes Excel read the CSV as UTF-8, keeping Vietnamese intact.
@@ -43,7 +43,7 @@ func csvHeader(l messages.Lang, codes ...string) []string {
 // have different widths, so a reader must allow that (encoding/csv:
 // FieldsPerRecord = -1). Firm names are guarded against formula injection.
 // Titles, headers and group labels are in l; codes and numbers are not.
-func reportCSV(r projections.Report, l messages.Lang) []byte {
+func reportCSV(r conferences.Report, l messages.Lang) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
@@ -72,7 +72,7 @@ func reportCSV(r projections.Report, l messages.Lang) []byte {
 		{"rated_cooperation_possible", itoa(t.CooperationPossible)}, {"follow_ups", itoa(t.FollowUps)},
 		{"mous", itoa(t.MoUs)}, {"contracts", itoa(t.Contracts)}, {"deal_value_usd", money(t.ValueUSD)},
 	})
-	rate := func(name string, x projections.Rate) []string {
+	rate := func(name string, x conferences.Rate) []string {
 		return []string{name, itoa(x.Numerator), itoa(x.Denominator), percent(x.Percent)}
 	}
 	block(csvRates, []string{"rate", "numerator", "denominator", "percent"}, [][]string{
@@ -99,7 +99,7 @@ func reportCSV(r projections.Report, l messages.Lang) []byte {
 	return buf.Bytes()
 }
 
-func groupRows(gs []projections.GroupTotals, l messages.Lang) [][]string {
+func groupRows(gs []conferences.GroupTotals, l messages.Lang) [][]string {
 	var rows [][]string
 	for _, g := range gs {
 		rows = append(rows, []string{string(g.Group), groupLabel(l, g.Group), itoa(g.Suppliers), itoa(g.Buyers),
@@ -108,7 +108,7 @@ func groupRows(gs []projections.GroupTotals, l messages.Lang) [][]string {
 	return rows
 }
 
-func firmRows(fs []projections.FirmTotals) [][]string {
+func firmRows(fs []conferences.FirmTotals) [][]string {
 	var rows [][]string
 	for _, f := range fs {
 		groups := make([]string, len(f.IndustryGroups))
@@ -121,7 +121,7 @@ func firmRows(fs []projections.FirmTotals) [][]string {
 	return rows
 }
 
-func meetingRows(ms []projections.ReportMeeting, loc *time.Location) [][]string {
+func meetingRows(ms []conferences.ReportMeeting, loc *time.Location) [][]string {
 	var rows [][]string
 	for _, m := range ms {
 		table, demand := "", ""
@@ -147,7 +147,7 @@ func meetingRows(ms []projections.ReportMeeting, loc *time.Location) [][]string 
 	return rows
 }
 
-func feedbackCells(f *projections.Feedback) (tookPlace, rating string) {
+func feedbackCells(f *conferences.Feedback) (tookPlace, rating string) {
 	if f == nil {
 		return "", ""
 	}

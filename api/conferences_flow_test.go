@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // scheduled is a meeting as POST /v1/events/{id}/schedule answers it.
@@ -124,7 +124,7 @@ func TestEventFlow(t *testing.T) {
 	e.must(e.do("POST", base+"/meeting-requests/"+r1+"/accept", b1.token, nil), 200)
 	r2 := e.must(e.do("POST", base+"/meeting-requests", b2.token, map[string]any{"from": b2.id, "to": s2.id}), 201).str(t, "id")
 	last := e.must(e.do("POST", base+"/meeting-requests/"+r2+"/decline", s2.token, map[string]any{"reason": "Đã kín lịch"}), 200).num(t, "position")
-	requests := decode[struct{ Requests []projections.Request }](t,
+	requests := decode[struct{ Requests []conferences.Request }](t,
 		e.must(e.read(fmt.Sprintf("%s/meeting-requests?after=%d", base, last), e.organiser), 200)).Requests
 	if len(requests) != 2 || requests[0].SupplierName != s1.name || requests[0].BuyerName != b1.name ||
 		requests[1].SupplierName != s2.name || requests[1].BuyerName != b2.name {
@@ -133,7 +133,7 @@ func TestEventFlow(t *testing.T) {
 
 	// The report waits for the match lists too, so reading it makes sure
 	// the proposal sees every match.
-	before := decode[projections.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, last), e.organiser), 200))
+	before := decode[conferences.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, last), e.organiser), 200))
 	if before.Totals.Matches != 6 || before.Totals.Scheduled != 0 {
 		t.Fatalf("matches before scheduling: %+v", before.Totals)
 	}
@@ -154,13 +154,13 @@ func TestEventFlow(t *testing.T) {
 	if !slices.ContainsFunc(proposal.Meetings, func(m scheduled) bool { return m.SupplierID == s1.id && m.BuyerID == b1.id }) {
 		t.Fatal("the accepted request is not scheduled")
 	}
-	mine := decode[struct{ Meetings []projections.Meeting }](t, e.must(e.read(fmt.Sprintf("%s/schedule?after=%d", base, proposal.Position), s1.token), 200))
+	mine := decode[struct{ Meetings []conferences.Meeting }](t, e.must(e.read(fmt.Sprintf("%s/schedule?after=%d", base, proposal.Position), s1.token), 200))
 	if len(mine.Meetings) != 0 {
 		t.Fatalf("a firm sees a draft: %+v", mine.Meetings)
 	}
 	view := decode[struct {
-		Meetings []projections.Meeting
-		Proposal *projections.Proposal
+		Meetings []conferences.Meeting
+		Proposal *conferences.Proposal
 	}](t, e.must(e.read(base+"/schedule", e.organiser), 200))
 	if view.Proposal == nil || len(view.Proposal.Meetings) != 6 || len(view.Meetings) != 0 {
 		t.Fatalf("organiser's view %+v", view)
@@ -178,7 +178,7 @@ func TestEventFlow(t *testing.T) {
 	for _, m := range proposal.Meetings {
 		byPair[[2]string{m.SupplierID, m.BuyerID}] = m
 	}
-	mine = decode[struct{ Meetings []projections.Meeting }](t, e.must(e.read(base+"/schedule"+after, s1.token), 200))
+	mine = decode[struct{ Meetings []conferences.Meeting }](t, e.must(e.read(base+"/schedule"+after, s1.token), 200))
 	if len(mine.Meetings) != 2 {
 		t.Fatalf("s1 sees %d meetings", len(mine.Meetings))
 	}
@@ -220,12 +220,12 @@ func TestEventFlow(t *testing.T) {
 	e.must(e.do("GET", base+"/report?format=xml", e.organiser, nil), 400)
 	e.must(e.do("GET", "/v1/events/0193a1f2-0000-7000-8000-000000000000/report", e.organiser, nil), 404)
 	q := fmt.Sprintf("?after=%d", done.num(t, "position"))
-	r := decode[projections.Report](t, e.must(e.read(base+"/report"+q, e.organiser), 200))
+	r := decode[conferences.Report](t, e.must(e.read(base+"/report"+q, e.organiser), 200))
 	checkReport(t, r, len(proposal.Meetings), value+1000000.5)
-	if r.Meetings[slices.IndexFunc(r.Meetings, func(m projections.ReportMeeting) bool { return m.ID.String() == m2 })].Status != "no_show" {
+	if r.Meetings[slices.IndexFunc(r.Meetings, func(m conferences.ReportMeeting) bool { return m.ID.String() == m2 })].Status != "no_show" {
 		t.Error("the meeting b2 reported as not held is not a no-show")
 	}
-	if r2 := decode[projections.Report](t, e.must(e.read(base+"/report?format=json", e.organiser), 200)); r2.Totals != r.Totals {
+	if r2 := decode[conferences.Report](t, e.must(e.read(base+"/report?format=json", e.organiser), 200)); r2.Totals != r.Totals {
 		t.Errorf("format=json differs: %+v", r2.Totals)
 	}
 
@@ -371,15 +371,15 @@ func checkICS(t *testing.T, ics string, want []scheduled) {
 }
 
 // checkReport compares the report with what TestEventFlow recorded.
-func checkReport(t *testing.T, r projections.Report, scheduledN int, value float64) {
+func checkReport(t *testing.T, r conferences.Report, scheduledN int, value float64) {
 	t.Helper()
-	want := projections.ReportTotals{Suppliers: 3, Buyers: 2, Matches: 6, Requests: 2, RequestsAccepted: 1, RequestsDeclined: 1,
+	want := conferences.ReportTotals{Suppliers: 3, Buyers: 2, Matches: 6, Requests: 2, RequestsAccepted: 1, RequestsDeclined: 1,
 		Scheduled: scheduledN, Held: 3, NoShow: 1, Unreported: scheduledN - 4, Feedback: 3, Informative: 1, CooperationPossible: 1,
 		FollowUps: 1, MoUs: 1, Contracts: 1, ValueUSD: value}
 	if r.Totals != want {
 		t.Fatalf("totals\n %+v\nwant\n %+v", r.Totals, want)
 	}
-	pct := func(x projections.Rate) float64 { return *x.Percent }
+	pct := func(x conferences.Rate) float64 { return *x.Percent }
 	if r.Rates.Acceptance.Numerator != 1 || r.Rates.Acceptance.Denominator != 2 || pct(r.Rates.Acceptance) != 50 ||
 		r.Rates.Kept.Numerator != 3 || r.Rates.Kept.Denominator != scheduledN ||
 		r.Rates.Deal.Numerator != 2 || r.Rates.Deal.Denominator != 3 || pct(r.Rates.Deal) != 66.7 {
@@ -399,7 +399,7 @@ func checkReport(t *testing.T, r projections.Report, scheduledN int, value float
 	if g := r.IndustryGroups[0]; g.Group != "mechanical" || g.Suppliers != 3 || g.Buyers != 2 || g.Matches != 6 || g.ValueUSD != value {
 		t.Errorf("mechanical %+v", g)
 	}
-	funnel := []projections.FunnelStage{{Stage: "matched", Count: 6}, {Stage: "scheduled", Count: scheduledN}, {Stage: "held", Count: 3},
+	funnel := []conferences.FunnelStage{{Stage: "matched", Count: 6}, {Stage: "scheduled", Count: scheduledN}, {Stage: "held", Count: 3},
 		{Stage: "mou_or_contract", Count: 2}}
 	if !slices.Equal(r.Funnel, funnel) {
 		t.Errorf("funnel %+v", r.Funnel)
@@ -459,7 +459,7 @@ func csvBlocks(t *testing.T, raw []byte) map[string][][]string {
 	return blocks
 }
 
-func checkReportCSV(t *testing.T, a resp, r projections.Report) {
+func checkReportCSV(t *testing.T, a resp, r conferences.Report) {
 	t.Helper()
 	if ct := a.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" || !strings.Contains(a.header.Get("Content-Disposition"), ".csv") {
 		t.Fatalf("CSV headers %v", a.header)
@@ -528,7 +528,7 @@ func TestCancelledRegistrationWithdrawsMeetings(t *testing.T) {
 	for _, org := range []string{sup, buyers[0].id, buyers[1].id} {
 		last = e.register(event, org).num(t, "position")
 	}
-	if r := decode[projections.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, last), e.organiser), 200)); r.Totals.Matches != 2 {
+	if r := decode[conferences.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, last), e.organiser), 200)); r.Totals.Matches != 2 {
 		t.Fatalf("matches %+v", r.Totals)
 	}
 	e.must(e.do("POST", "/v1/events/0193a1f2-0000-7000-8000-000000000000/schedule", e.organiser, nil), 404)
@@ -557,7 +557,7 @@ func TestCancelledRegistrationWithdrawsMeetings(t *testing.T) {
 	if len(theirs.Meetings) != 1 || theirs.Meetings[0].ID != cancelled || theirs.Meetings[0].Status != "cancelled" {
 		t.Fatalf("the leaver's agenda %+v", theirs)
 	}
-	sched := decode[struct{ Meetings []projections.Meeting }](t, e.must(e.read(base+"/schedule", e.organiser), 200))
+	sched := decode[struct{ Meetings []conferences.Meeting }](t, e.must(e.read(base+"/schedule", e.organiser), 200))
 	if len(sched.Meetings) != 1 || sched.Meetings[0].ID.String() == cancelled {
 		t.Fatalf("schedule after the cancellation %+v", sched.Meetings)
 	}

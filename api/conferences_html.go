@@ -11,7 +11,7 @@ import (
 
 	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // reportCSP forbids the report page every fetch: styles and charts are
@@ -75,7 +75,7 @@ func (c *chart) legend(x, y float64, items ...[2]string) {
 
 // industryChart draws matches, scheduled and held meetings per industry
 // group as grouped horizontal bars.
-func industryChart(gs []projections.GroupTotals, l messages.Lang) chart {
+func industryChart(gs []conferences.GroupTotals, l messages.Lang) chart {
 	const (
 		labelW, plotW, barH, rowH, top = 250.0, 660.0, 14.0, 54.0, 36.0
 	)
@@ -111,7 +111,7 @@ func industryChart(gs []projections.GroupTotals, l messages.Lang) chart {
 
 // slotChart draws the meetings scheduled in every slot, with the held ones
 // as a narrower bar in front.
-func slotChart(slots []projections.SlotTotals, multiDay bool, l messages.Lang) chart {
+func slotChart(slots []conferences.SlotTotals, multiDay bool, l messages.Lang) chart {
 	const (
 		left, right, top, plotH = 48.0, 990.0, 36.0, 220.0
 	)
@@ -166,7 +166,7 @@ func niceStep(peak int) int {
 
 // funnelChart draws matched -> scheduled -> held -> MoU/contract as
 // centred bars, each with its share of the stage before.
-func funnelChart(stages []projections.FunnelStage, l messages.Lang) chart {
+func funnelChart(stages []conferences.FunnelStage, l messages.Lang) chart {
 	const (
 		labelW, plotW, rowH, barH = 230.0, 740.0, 52.0, 40.0
 	)
@@ -209,7 +209,7 @@ func funnelChart(stages []projections.FunnelStage, l messages.Lang) chart {
 // Its texts are in L: the template calls .L.T and .L.Tf with catalogue keys
 // and formats numbers with the page's methods.
 type reportPage struct {
-	projections.Report
+	conferences.Report
 	L         messages.Lang
 	Generated time.Time
 	Location  *time.Location
@@ -255,7 +255,7 @@ func (p reportPage) Percent(x *float64) string {
 }
 
 // reportHTML renders the report page in l.
-func reportHTML(r projections.Report, now time.Time, l messages.Lang) ([]byte, error) {
+func reportHTML(r conferences.Report, now time.Time, l messages.Lang) ([]byte, error) {
 	loc := r.Event.StartsAt.Location()
 	multiDay := r.Event.EndsAt.In(loc).YearDay() != r.Event.StartsAt.YearDay() || r.Event.EndsAt.In(loc).Year() != r.Event.StartsAt.Year()
 	p := reportPage{Report: r, L: l, Generated: now.In(loc), Location: loc, Charts: []chart{

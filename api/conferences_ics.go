@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keylink/keylink/api/messages"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // icsProductID names the producer in every calendar (RFC 5545 3.7.3).
@@ -21,7 +21,7 @@ const icsProductID = "-//KeyLink//Event agenda 1.0//EN"
 // since is STATUS:CANCELLED with a higher SEQUENCE.
 //
 // SUMMARY and DESCRIPTION are in l; names are shown as their firms wrote them.
-func agendaICS(a agenda, ev projections.Event, now time.Time, l messages.Lang) []byte {
+func agendaICS(a agenda, ev conferences.Event, now time.Time, l messages.Lang) []byte {
 	var w icsWriter
 	w.prop("BEGIN", "VCALENDAR")
 	w.prop("VERSION", "2.0")

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // conferenceOperations documents the conference and trade-fair routes of
@@ -20,7 +20,7 @@ func conferenceOperations() []operation {
 		{method: "POST", path: "/v1/events", summary: "Create a conference or trade fair (organiser)", request: eventInput{}, response: answer{}, status: created, errors: write},
 		{method: "GET", path: "/v1/events", summary: "Every event, latest first", response: eventList{}},
 		{method: "GET", path: "/v1/events/{id}", summary: "An event with its slots and registered firms (a firm sees others' names and roles only)",
-			response: projections.Event{}, errors: read},
+			response: conferences.Event{}, errors: read},
 		{method: "POST", path: "/v1/events/{id}/registrations", summary: "Register a firm (organiser, or the firm itself); the role is the organisation's",
 			request: registrationInput{}, response: answer{}, status: created, errors: write},
 		{method: "PUT", path: "/v1/events/{id}/registrations/{org}", summary: "Revise a registration: booth, unavailable times, SME flag (a supplier's follows its profile when left out), interpreter need, meeting cap",
@@ -59,6 +59,6 @@ func conferenceOperations() []operation {
 		{method: "GET", path: "/v1/events/{id}/agenda.ics", summary: "The same agenda as an iCalendar file",
 			query: []string{"organisation_id"}, produces: "text/calendar", errors: []int{notFound, http.StatusForbidden}},
 		{method: "GET", path: "/v1/events/{id}/report", summary: "The outcome report as JSON, CSV (UTF-8 with BOM) or a printable HTML page with SVG charts (organiser)",
-			response: projections.Report{}, query: []string{"format"}, errors: read},
+			response: conferences.Report{}, query: []string{"format"}, errors: read},
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/conference"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // maxEventsListed bounds GET /v1/events; a city runs a few events a year.
@@ -20,7 +20,7 @@ const maxEventsListed = 200
 // listEvents: GET /v1/events, latest first. Every caller sees every event:
 // firms need them to register.
 func (s *Server) listEvents(c echo.Context) error {
-	events, err := projections.ListEvents(c.Request().Context(), s.pool, maxEventsListed)
+	events, err := conferences.ListEvents(c.Request().Context(), s.pool, maxEventsListed)
 	if err != nil {
 		return unavailable(err)
 	}
@@ -32,27 +32,27 @@ func (s *Server) listEvents(c echo.Context) error {
 // them all and next_cursor is empty), with the same items also under
 // "events", the key of the first version, for clients written against it.
 type eventList struct {
-	Items      []projections.EventSummary `json:"items"`
+	Items      []conferences.EventSummary `json:"items"`
 	NextCursor string                     `json:"next_cursor"`
 	Total      int                        `json:"total"`
-	Events     []projections.EventSummary `json:"events"`
+	Events     []conferences.EventSummary `json:"events"`
 }
 
 // requestList is GET /v1/events/{id}/meeting-requests.
 type requestList struct {
 	EventID  uuid.UUID             `json:"event_id"`
-	Requests []projections.Request `json:"requests"`
+	Requests []conferences.Request `json:"requests"`
 }
 
 // loadEvent reads event {id} from the read model.
-func (s *Server) loadEvent(c echo.Context) (projections.Event, error) {
+func (s *Server) loadEvent(c echo.Context) (conferences.Event, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return projections.Event{}, err
+		return conferences.Event{}, err
 	}
-	ev, err := projections.GetEvent(c.Request().Context(), s.pool, id)
+	ev, err := conferences.GetEvent(c.Request().Context(), s.pool, id)
 	if err != nil {
-		return projections.Event{}, unavailable(err)
+		return conferences.Event{}, unavailable(err)
 	}
 	return ev, nil
 }
@@ -86,7 +86,7 @@ func (s *Server) listMeetingRequests(c echo.Context) error {
 	if p := principal(c); p.Role != RoleOrganiser {
 		org = p.OrganisationID
 	}
-	rs, err := projections.Requests(c.Request().Context(), s.pool, ev.ID, org)
+	rs, err := conferences.Requests(c.Request().Context(), s.pool, ev.ID, org)
 	if err != nil {
 		return unavailable(err)
 	}
@@ -97,8 +97,8 @@ func (s *Server) listMeetingRequests(c echo.Context) error {
 // for the organiser, the current draft.
 type scheduleView struct {
 	EventID  uuid.UUID             `json:"event_id"`
-	Meetings []projections.Meeting `json:"meetings"`
-	Proposal *projections.Proposal `json:"proposal,omitempty"`
+	Meetings []conferences.Meeting `json:"meetings"`
+	Proposal *conferences.Proposal `json:"proposal,omitempty"`
 	Version  int64                 `json:"version"`
 }
 
@@ -115,17 +115,17 @@ func (s *Server) getSchedule(c echo.Context) error {
 		return err
 	}
 	ctx, p := c.Request().Context(), principal(c)
-	f := projections.MeetingFilter{States: []string{projections.StatePublished}}
+	f := conferences.MeetingFilter{States: []string{conferences.StatePublished}}
 	if p.Role != RoleOrganiser {
 		f.Organisation = p.OrganisationID
 	}
 	v := scheduleView{EventID: ev.ID, Version: ev.Version}
-	if v.Meetings, err = projections.Meetings(ctx, s.pool, ev.ID, f); err != nil {
+	if v.Meetings, err = conferences.Meetings(ctx, s.pool, ev.ID, f); err != nil {
 		return unavailable(err)
 	}
 	ev.InVenueTime(v.Meetings)
 	if p.Role == RoleOrganiser {
-		if v.Proposal, err = projections.GetProposal(ctx, s.pool, ev.ID); err != nil {
+		if v.Proposal, err = conferences.GetProposal(ctx, s.pool, ev.ID); err != nil {
 			return unavailable(err)
 		}
 		if v.Proposal != nil {
@@ -168,7 +168,7 @@ type agendaMeeting struct {
 	InterpreterLanguage string                `json:"interpreter_language,omitempty"`
 	Score               int                   `json:"score"`
 	Status              string                `json:"status"`
-	Feedback            *projections.Feedback `json:"feedback,omitempty"`
+	Feedback            *conferences.Feedback `json:"feedback,omitempty"`
 }
 
 // Agenda statuses (also the iCalendar STATUS, in upper case).
@@ -181,7 +181,7 @@ const (
 // own (organisation_id may be left out), the organiser any
 // (organisation_id required). A firm neither registered nor ever in a
 // published meeting has none: 404.
-func (s *Server) loadAgenda(c echo.Context) (agenda, projections.Event, error) {
+func (s *Server) loadAgenda(c echo.Context) (agenda, conferences.Event, error) {
 	ev, err := s.loadEvent(c)
 	if err != nil {
 		return agenda{}, ev, err
@@ -205,9 +205,9 @@ func (s *Server) loadAgenda(c echo.Context) (agenda, projections.Event, error) {
 // agendaOf builds firm org's agenda at event ev (the API's and the
 // console's). A firm neither registered nor ever in a published meeting has
 // none: ErrNotFound.
-func (s *Server) agendaOf(ctx context.Context, ev projections.Event, org uuid.UUID) (agenda, error) {
-	ms, err := projections.Meetings(ctx, s.pool, ev.ID, projections.MeetingFilter{
-		States: []string{projections.StatePublished, projections.StateWithdrawn}, Organisation: org})
+func (s *Server) agendaOf(ctx context.Context, ev conferences.Event, org uuid.UUID) (agenda, error) {
+	ms, err := conferences.Meetings(ctx, s.pool, ev.ID, conferences.MeetingFilter{
+		States: []string{conferences.StatePublished, conferences.StateWithdrawn}, Organisation: org})
 	if err != nil {
 		return agenda{}, unavailable(err)
 	}
@@ -226,11 +226,11 @@ func (s *Server) agendaOf(ctx context.Context, ev projections.Event, org uuid.UU
 
 // agendaMeetingOf turns m around to org's side, filling a's name and role
 // from it when the firm is no longer registered.
-func agendaMeetingOf(m projections.Meeting, org uuid.UUID, a *agenda) agendaMeeting {
+func agendaMeetingOf(m conferences.Meeting, org uuid.UUID, a *agenda) agendaMeeting {
 	x := agendaMeeting{ID: m.ID, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Table: m.Table, Booth: m.Booth,
 		DemandID: m.DemandID, DemandTitle: m.DemandTitle, InterpreterLanguage: m.InterpreterLanguage, Score: m.Score,
 		Status: agendaConfirmed}
-	if m.State == projections.StateWithdrawn {
+	if m.State == conferences.StateWithdrawn {
 		x.Status = agendaCancelled
 	}
 	if m.SupplierID == org {
@@ -291,7 +291,7 @@ func (s *Server) getReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := projections.EventReport(c.Request().Context(), s.pool, id, s.now())
+	r, err := conferences.EventReport(c.Request().Context(), s.pool, id, s.now())
 	if err != nil {
 		return unavailable(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // clock is a settable server clock: events are in 2030, and feedback needs
@@ -150,7 +151,7 @@ func TestCreateAndGetEvent(t *testing.T) {
 
 	for _, tok := range []string{e.organiser, supTok} {
 		g := e.must(e.read(fmt.Sprintf("/v1/events/%s?after=%d", id, r.num(t, "position")), tok), 200)
-		ev := decode[projections.Event](t, g)
+		ev := decode[conferences.Event](t, g)
 		if ev.Name != "Hội nghị kết nối doanh nghiệp FDI 2030" || len(ev.Slots) != 6 || ev.Version != 1 || g.header.Get("ETag") != `"1"` {
 			t.Fatalf("event %s", g.body)
 		}
@@ -158,7 +159,7 @@ func TestCreateAndGetEvent(t *testing.T) {
 			t.Fatalf("starts_at %v lost the venue's offset", ev.StartsAt)
 		}
 	}
-	list := decode[struct{ Events []projections.EventSummary }](t, e.must(e.read("/v1/events", supTok), 200))
+	list := decode[struct{ Events []conferences.EventSummary }](t, e.must(e.read("/v1/events", supTok), 200))
 	if len(list.Events) != 1 || list.Events[0].ID.String() != id {
 		t.Fatalf("list %+v", list)
 	}
@@ -208,12 +209,12 @@ func TestRegistrations(t *testing.T) {
 
 	// The buyer sees who takes part, not the supplier's hours or SME flag.
 	after := fmt.Sprintf("?after=%d", reg.num(t, "position"))
-	seen := decode[projections.Event](t, e.must(e.read("/v1/events/"+event+after, buyTok), 200))
+	seen := decode[conferences.Event](t, e.must(e.read("/v1/events/"+event+after, buyTok), 200))
 	if len(seen.Registrations) != 2 || seen.Registrations[0].Name != "Nhựa Tiền Phong" || seen.Registrations[0].Role != "supplier" ||
 		seen.Registrations[0].SME || seen.Registrations[0].Unavailable != nil || seen.Registrations[1].InterpreterLanguage != "JP" {
 		t.Fatalf("buyer's view %+v", seen.Registrations)
 	}
-	full := decode[projections.Event](t, e.must(e.read("/v1/events/"+event+after, e.organiser), 200))
+	full := decode[conferences.Event](t, e.must(e.read("/v1/events/"+event+after, e.organiser), 200))
 	if !full.Registrations[0].SME || len(full.Registrations[0].Unavailable) != 1 {
 		t.Fatalf("organiser's view %+v", full.Registrations)
 	}
@@ -273,11 +274,11 @@ func TestMeetingRequests(t *testing.T) {
 	e.must(e.do("POST", path+"/0193a1f2-0000-7000-8000-000000000000/accept", e.organiser, nil), 404)
 
 	last := e.must(e.do("POST", path, e.organiser, map[string]any{"supplier_id": s2, "buyer_id": b1}), 201)
-	list := decode[struct{ Requests []projections.Request }](t, e.must(e.read(fmt.Sprintf("%s?after=%d", path, last.num(t, "position")), s1Tok), 200))
+	list := decode[struct{ Requests []conferences.Request }](t, e.must(e.read(fmt.Sprintf("%s?after=%d", path, last.num(t, "position")), s1Tok), 200))
 	if len(list.Requests) != 1 || list.Requests[0].ID.String() != r1 || list.Requests[0].Status != "accepted" {
 		t.Fatalf("s1 sees %+v", list.Requests)
 	}
-	list = decode[struct{ Requests []projections.Request }](t, e.must(e.read(path, e.organiser), 200))
+	list = decode[struct{ Requests []conferences.Request }](t, e.must(e.read(path, e.organiser), 200))
 	if len(list.Requests) != 3 || list.Requests[1].Status != "declined" || list.Requests[1].Reason != "Không đủ năng lực" ||
 		list.Requests[1].RequestedBy.String() != b1 || list.Requests[2].RequestedBy.String() != s2 {
 		t.Fatalf("organiser sees %+v", list.Requests)

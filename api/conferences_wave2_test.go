@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // TestBackfilledFairContractFlow follows CONTRACT.md's second wave as an
@@ -59,7 +59,7 @@ func TestBackfilledFairContractFlow(t *testing.T) {
 		}
 	}
 	e.must(e.do("POST", base+"/schedule/publish", e.organiser, nil), 409) // nothing left to publish
-	mine := decode[struct{ Meetings []projections.Meeting }](t,
+	mine := decode[struct{ Meetings []conferences.Meeting }](t,
 		e.must(e.read(fmt.Sprintf("%s/schedule?after=%d", base, sched.Position), sups[0].token), 200))
 	if len(mine.Meetings) != 2 {
 		t.Fatalf("the supplier sees %d published meetings, want 2", len(mine.Meetings))
@@ -134,7 +134,7 @@ func TestBackfilledFairContractFlow(t *testing.T) {
 	out := e.must(e.do("POST", base+"/meetings/"+sched.Meetings[2].ID+"/outcome", e.organiser,
 		map[string]any{"status": "no_show", "result": "none"}), 200)
 
-	view := decode[struct{ Meetings []projections.Meeting }](t,
+	view := decode[struct{ Meetings []conferences.Meeting }](t,
 		e.must(e.read(fmt.Sprintf("%s/schedule?after=%d", base, out.num(t, "position")), e.organiser), 200))
 	for _, m := range view.Meetings {
 		switch m.ID.String() {
@@ -147,7 +147,7 @@ func TestBackfilledFairContractFlow(t *testing.T) {
 		}
 	}
 	_ = gone
-	report := decode[projections.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, out.num(t, "position")), e.organiser), 200))
+	report := decode[conferences.Report](t, e.must(e.read(fmt.Sprintf("%s/report?after=%d", base, out.num(t, "position")), e.organiser), 200))
 	if report.Totals.MoUs != 1 || report.Totals.NoShow != 1 || report.Totals.Held != 1 {
 		t.Fatalf("report totals %+v", report.Totals)
 	}
@@ -226,9 +226,9 @@ func TestRevisingARegistration(t *testing.T) {
 	e.register(event, big)
 	e.register(event, statedID, "sme", false) // the organiser's word beats the profile
 	last := e.register(event, buyerID).num(t, "position")
-	reg := func(after int64, org string) projections.Registration {
+	reg := func(after int64, org string) conferences.Registration {
 		t.Helper()
-		ev := decode[projections.Event](t, e.must(e.read(fmt.Sprintf("%s?after=%d", base, after), e.organiser), 200))
+		ev := decode[conferences.Event](t, e.must(e.read(fmt.Sprintf("%s?after=%d", base, after), e.organiser), 200))
 		r, ok := ev.Registered(uuid.MustParse(org))
 		if !ok {
 			t.Fatalf("%s is not registered: %+v", org, ev.Registrations)

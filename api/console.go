@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"github.com/keylink/keylink/api/messages"
 	"net/http"
 	"strings"
 	"time"
@@ -14,11 +13,12 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/keylink/keylink/api/console"
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // consoleRoutes serves the web console at / and /console/. Its sign-in and
@@ -144,7 +144,7 @@ func (b consoleBackend) PostDemand(ctx context.Context, p console.Principal, id 
 }
 
 func (b consoleBackend) EventReport(ctx context.Context, id uuid.UUID) ([]byte, string, error) {
-	r, err := projections.EventReport(ctx, b.s.pool, id, b.s.now())
+	r, err := conferences.EventReport(ctx, b.s.pool, id, b.s.now())
 	if err != nil {
 		return nil, "", unavailable(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/keylink/keylink/domain/invitation"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // The firms' pages of the console run the API's commands below, each as
@@ -210,7 +210,7 @@ func (b consoleBackend) GiveFeedback(ctx context.Context, p console.Principal, i
 
 // AgendaICS is the agenda.ics of GET /v1/events/{id}/agenda.ics for org.
 func (b consoleBackend) AgendaICS(ctx context.Context, id, org uuid.UUID, lang string) ([]byte, error) {
-	ev, err := projections.GetEvent(ctx, b.s.pool, id)
+	ev, err := conferences.GetEvent(ctx, b.s.pool, id)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/keylink/keylink/domain/deal"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/programme"
 )
 
 // claimDeal is the claims scope that keeps one deal per supplier, buyer and
@@ -267,7 +267,7 @@ func knownParams(p *domain.Problems, c echo.Context, known ...string) {
 func (s *Server) listDeals(c echo.Context) error {
 	var p domain.Problems
 	knownParams(&p, c, dealParams...)
-	q := projections.DealQuery{Stage: deal.Stage(c.QueryParam("stage")), Cursor: c.QueryParam("cursor"), Now: s.now(), Limit: 50}
+	q := programme.DealQuery{Stage: deal.Stage(c.QueryParam("stage")), Cursor: c.QueryParam("cursor"), Now: s.now(), Limit: 50}
 	p.Check(q.Stage == "" || q.Stage.Valid(), "stage", "must be one of contacted, sample, audit, trial_order, contract, lost")
 	for _, f := range []struct {
 		name string
@@ -297,7 +297,7 @@ func (s *Server) listDeals(c echo.Context) error {
 	if pr := principal(c); pr.Role != RoleOrganiser {
 		q.Firm = pr.OrganisationID
 	}
-	page, err := projections.ListDeals(c.Request().Context(), s.pool, q)
+	page, err := programme.ListDeals(c.Request().Context(), s.pool, q)
 	if err != nil {
 		var v *domain.ValidationError
 		if errors.As(err, &v) {
@@ -318,7 +318,7 @@ func (s *Server) getDeal(c echo.Context) error {
 	if pr := principal(c); pr.Role != RoleOrganiser {
 		firm = pr.OrganisationID
 	}
-	d, err := projections.GetDeal(c.Request().Context(), s.pool, id, firm, s.now())
+	d, err := programme.GetDeal(c.Request().Context(), s.pool, id, firm, s.now())
 	if err != nil {
 		return unavailable(err)
 	}

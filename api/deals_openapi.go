@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/keylink/keylink/domain/support"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/programme"
 )
 
 // ratesAnswer is the answer of GET /v1/programme/rates/{year}.
@@ -25,8 +25,8 @@ func dealOperations() []operation {
 		{method: "POST", path: "/v1/deals/{id}/mou", summary: "Record an MoU signed outside a recorded meeting (organiser, or either firm); MoUs are not a stage",
 			request: mouInput{}, response: answer{}, errors: write},
 		{method: "GET", path: "/v1/deals", summary: "Deals (a firm's own for a firm); stale=true: open deals unchanged for 30 days, to chase",
-			response: projections.DealPage{}, query: dealParams[:len(dealParams)-1], errors: []int{http.StatusBadRequest}},
-		{method: "GET", path: "/v1/deals/{id}", summary: "A deal with its history", response: projections.Deal{}, errors: []int{http.StatusNotFound}},
+			response: programme.DealPage{}, query: dealParams[:len(dealParams)-1], errors: []int{http.StatusBadRequest}},
+		{method: "GET", path: "/v1/deals/{id}", summary: "A deal with its history", response: programme.Deal{}, errors: []int{http.StatusNotFound}},
 		{method: "POST", path: "/v1/suppliers/{id}/support", summary: "Record the city's support to a supplier under a programme in a year (organiser)",
 			request: support.Grant{}, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "PUT", path: "/v1/programme/rates/{year}", summary: "Replace a year's exchange rates, dong per unit: {\"USD\": 25400} (organiser)",
@@ -34,6 +34,6 @@ func dealOperations() []operation {
 		{method: "GET", path: "/v1/programme/rates/{year}", summary: "A year's exchange rates (organiser)", response: ratesAnswer{},
 			errors: []int{http.StatusNotFound, http.StatusForbidden}},
 		{method: "GET", path: "/v1/programme/report", summary: "The city's indicators of a year beside their targets and the year before, as JSON, a Vietnamese HTML page (English with Accept-Language: en) or XLSX (organiser)",
-			response: projections.ProgrammeReport{}, query: []string{"year", "format"}, errors: []int{http.StatusBadRequest, http.StatusForbidden}},
+			response: programme.ProgrammeReport{}, query: []string{"year", "format"}, errors: []int{http.StatusBadRequest, http.StatusForbidden}},
 	}
 }

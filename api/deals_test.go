@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/programme"
 )
 
 // dealMeeting is a published meeting as the schedule answer gives it.
@@ -100,7 +100,7 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	ev1, m1 := meetAt(t, e, clk, eventStart, "Hội nghị kết nối 10/2030", s1, b1, s1, b1)
 	out := e.must(e.do("POST", "/v1/events/"+ev1+"/meetings/"+m1+"/outcome", org,
 		map[string]any{"status": "held", "result": "mou", "value_usd": 50000}), 200)
-	deals := decode[projections.DealPage](t, e.must(e.read(fmt.Sprintf("/v1/deals?after=%d", out.num(t, "position")), s1tok), 200))
+	deals := decode[programme.DealPage](t, e.must(e.read(fmt.Sprintf("/v1/deals?after=%d", out.num(t, "position")), s1tok), 200))
 	if deals.Total != 1 || len(deals.Items) != 1 || deals.Items[0].Stage != "contacted" || deals.Items[0].MoUs != 1 ||
 		deals.Items[0].DemandID == nil || deals.Items[0].DemandID.String() != d1 || len(deals.Items[0].MeetingIDs) != 1 {
 		t.Fatalf("after the first fair the supplier sees %+v", deals)
@@ -132,7 +132,7 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	if !strings.Contains(string(got.body), `"contract":{"on":"2030-12-15","value":100000,"value_minor":10000000,"currency":"USD"}`) {
 		t.Errorf("the deal's contract as JSON: %s", got.body)
 	}
-	d := decode[projections.Deal](t, got)
+	d := decode[programme.Deal](t, got)
 	if d.Stage != "contract" || d.Contract == nil || d.Contract.On.String() != "2030-12-15" || d.Contract.Amount == nil ||
 		d.Contract.Minor != 10000000 || d.Contract.Currency != "USD" || d.Contract.Value != 100000 || len(d.MeetingIDs) != 2 {
 		t.Fatalf("after the second fair: %+v", d)
@@ -147,7 +147,7 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	// The same outcome recorded again changes no deal.
 	again := e.must(e.do("POST", "/v1/events/"+ev2+"/meetings/"+m2+"/outcome", org,
 		map[string]any{"status": "held", "result": "contract", "value_usd": 100000}), 200)
-	if d2 := decode[projections.Deal](t, e.must(e.read(fmt.Sprintf("/v1/deals/%s?after=%d", deal1, again.num(t, "position")), org), 200)); d2.Version != d.Version {
+	if d2 := decode[programme.Deal](t, e.must(e.read(fmt.Sprintf("/v1/deals/%s?after=%d", deal1, again.num(t, "position")), org), 200)); d2.Version != d.Version {
 		t.Errorf("recording the outcome again moved the deal from version %d to %d", d.Version, d2.Version)
 	}
 
@@ -168,7 +168,7 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	// Who sees what.
 	after := fmt.Sprintf("after=%d", last.num(t, "position"))
 	seen := func(tok, query string) []string {
-		page := decode[projections.DealPage](t, e.must(e.read("/v1/deals?"+after+query, tok), 200))
+		page := decode[programme.DealPage](t, e.must(e.read("/v1/deals?"+after+query, tok), 200))
 		var ids []string
 		for _, d := range page.Items {
 			ids = append(ids, d.ID.String())
@@ -199,8 +199,8 @@ func TestDealAcrossTwoFairs(t *testing.T) {
 	if got := e.must(e.do("GET", "/v1/deals?colour=red&stage=won", org, nil), 400).fields(t); !slices.Contains(got, "colour") || !slices.Contains(got, "stage") {
 		t.Errorf("unknown parameter: %v", got)
 	}
-	page1 := decode[projections.DealPage](t, e.must(e.read("/v1/deals?limit=3", org), 200))
-	page2 := decode[projections.DealPage](t, e.must(e.read("/v1/deals?limit=3&cursor="+page1.NextCursor, org), 200))
+	page1 := decode[programme.DealPage](t, e.must(e.read("/v1/deals?limit=3", org), 200))
+	page2 := decode[programme.DealPage](t, e.must(e.read("/v1/deals?limit=3&cursor="+page1.NextCursor, org), 200))
 	if len(page1.Items) != 3 || len(page2.Items) != 1 || page2.NextCursor != "" || page2.Items[0].ID.String() != deal4 {
 		t.Errorf("pages of 3: %d then %d", len(page1.Items), len(page2.Items))
 	}
@@ -223,7 +223,7 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 	e.must(e.do("GET", "/v1/programme/report", e.organiser, nil), 400)
 	e.must(e.do("GET", "/v1/programme/report?year=2030&format=pdf", e.organiser, nil), 400)
 	e.must(e.do("GET", "/v1/programme/report?year=2030&colour=red", e.organiser, nil), 400)
-	r := decode[projections.ProgrammeReport](t, e.must(e.read("/v1/programme/report?year=2030&"+after, e.organiser), 200))
+	r := decode[programme.ProgrammeReport](t, e.must(e.read("/v1/programme/report?year=2030&"+after, e.organiser), 200))
 	type fig struct{ value, previous float64 }
 	want := map[string]fig{
 		"key_products_recognised":             {2, 1},
@@ -248,14 +248,14 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 	if len(want) != 0 {
 		t.Errorf("indicators missing: %v", want)
 	}
-	group := func(g string) projections.GroupFigures {
-		i := slices.IndexFunc(r.IndustryGroups, func(x projections.GroupFigures) bool { return x.Group == g })
+	group := func(g string) programme.GroupFigures {
+		i := slices.IndexFunc(r.IndustryGroups, func(x programme.GroupFigures) bool { return x.Group == g })
 		if i < 0 {
 			t.Fatalf("no group %s", g)
 		}
 		return r.IndustryGroups[i]
 	}
-	if m := group("mechanical"); m.KeyProducts != 2 || m.Connections != (projections.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 1, ContractValueVND: 2_500_000_000}) {
+	if m := group("mechanical"); m.KeyProducts != 2 || m.Connections != (programme.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 1, ContractValueVND: 2_500_000_000}) {
 		t.Errorf("mechanical %+v", m)
 	}
 	if x := group("textile_leather"); x.Previous.KeyProducts != 1 || x.Connections.ContractValueVND != 850_000_000 || x.Previous.Connections.ContractValueVND != 24_000_000 {
@@ -266,12 +266,12 @@ func checkProgrammeReport(t *testing.T, e *env, firmToken, after string) {
 		t.Errorf("countries %+v", r.BuyerCountries)
 	}
 	// By ward: s2's ward; s1 has none and counts under its former district.
-	wards := map[string]projections.Connections{}
+	wards := map[string]programme.Connections{}
 	for _, w := range r.Wards {
 		wards[w.Ward] = w.Connections
 	}
-	if len(wards) != 2 || wards["Đông Anh"] != (projections.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 1, ContractValueVND: 2_500_000_000}) ||
-		wards["Phường Hà Đông"] != (projections.Connections{Contracts: 1, ContractValueVND: 850_000_000}) {
+	if len(wards) != 2 || wards["Đông Anh"] != (programme.Connections{Matches: 2, MeetingsHeld: 2, MoUs: 1, Contracts: 1, ContractValueVND: 2_500_000_000}) ||
+		wards["Phường Hà Đông"] != (programme.Connections{Contracts: 1, ContractValueVND: 850_000_000}) {
 		t.Errorf("wards %+v", r.Wards)
 	}
 	if len(r.LocalSourcing) != 2 || r.LocalSourcing[0].BuyerName != "Canon Vietnam" || r.LocalSourcing[0].ContractValueVND != 2_500_000_000 ||

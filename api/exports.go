@@ -1,16 +1,19 @@
 package api
 
 import (
-	"github.com/keylink/keylink/api/messages"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/matching"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
+	"github.com/keylink/keylink/projections/directory"
+	"github.com/keylink/keylink/projections/matches"
+	"github.com/keylink/keylink/projections/search"
 )
 
 // maxExportRows bounds a directory export: as many rows as an import takes.
@@ -30,11 +33,11 @@ func exportFormat(c echo.Context) (string, bool, error) {
 
 // reportSheets are the report's tables, one sheet each; the section names
 // are those of ?format=csv&section=.
-func reportSheets(r projections.Report) []sheet {
+func reportSheets(r conferences.Report) []sheet {
 	loc := r.Event.StartsAt.Location()
 	at := func(t time.Time) any { return localTime{t, loc} }
 	t := r.Totals
-	rate := func(name string, x projections.Rate) []any {
+	rate := func(name string, x conferences.Rate) []any {
 		var pct any
 		if x.Percent != nil {
 			pct = *x.Percent
@@ -126,7 +129,7 @@ func groupCodes(gs []domain.IndustryGroup) string {
 	return strings.Join(out, " ")
 }
 
-func feedbackValues(f *projections.Feedback) (tookPlace, rating any) {
+func feedbackValues(f *conferences.Feedback) (tookPlace, rating any) {
 	if f == nil {
 		return nil, nil
 	}
@@ -151,7 +154,7 @@ func optionalUUID(id *uuid.UUID) any {
 // supplierSheets are the directory's tables: the suppliers, with the
 // columns POST /v1/imports?kind=suppliers reads, and their key products,
 // with those of kind=key_products; an export imports back unchanged.
-func supplierSheets(list []projections.SupplierExport) []sheet {
+func supplierSheets(list []directory.SupplierExport) []sheet {
 	var sups, kps [][]any
 	for _, s := range list {
 		var emp any
@@ -176,7 +179,7 @@ func supplierSheets(list []projections.SupplierExport) []sheet {
 }
 
 // matchSheets is a demand's match list as one table, best first.
-func matchSheets(list projections.DemandMatchList) []sheet {
+func matchSheets(list matches.DemandMatchList) []sheet {
 	var rows [][]any
 	for i, m := range list.Matches {
 		rows = append(rows, []any{i + 1, m.SupplierName, m.Score, notes(m.Reasons), notes(m.Gaps),
@@ -199,7 +202,7 @@ func notes(ns []matching.Note) string {
 // scheduleSheets are the published meetings and, for the organiser, the
 // draft and the pairs it left out.
 func scheduleSheets(v scheduleView, loc *time.Location) []sheet {
-	meetingRows := func(ms []projections.Meeting) [][]any {
+	meetingRows := func(ms []conferences.Meeting) [][]any {
 		var rows [][]any
 		for _, m := range ms {
 			rows = append(rows, []any{m.ID.String(), localTime{m.StartsAt, loc}, localTime{m.EndsAt, loc}, tableNo(m.Table), m.Booth,
@@ -226,11 +229,11 @@ func scheduleSheets(v scheduleView, loc *time.Location) []sheet {
 // exportSuppliers answers GET /v1/suppliers?format=csv|xlsx: every
 // supplier the query finds (limit and cursor ignored), at most
 // maxExportRows.
-func (s *Server) exportSuppliers(c echo.Context, q projections.SupplierQuery, format string, err error) error {
+func (s *Server) exportSuppliers(c echo.Context, q search.SupplierQuery, format string, err error) error {
 	if err != nil {
 		return err
 	}
-	list, truncated, err := projections.ExportSuppliers(c.Request().Context(), s.pool, q, maxExportRows)
+	list, truncated, err := directory.ExportSuppliers(c.Request().Context(), s.pool, q, maxExportRows)
 	if err != nil {
 		return unavailable(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/keyset"
 )
 
 // historyPage is GET /v1/{suppliers,buyers,events}/{id}/history: a
@@ -74,10 +74,10 @@ func (s *Server) history(c echo.Context, owner, streamType string) error {
 		problems domain.Problems
 		after    int64
 	)
-	limit := projections.DefaultLimit
+	limit := keyset.DefaultLimit
 	if raw := c.QueryParam("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
-		problems.Check(err == nil && n >= 1 && n <= projections.MaxLimit, "limit", "must be an integer from 1 to %d", projections.MaxLimit)
+		problems.Check(err == nil && n >= 1 && n <= keyset.MaxLimit, "limit", "must be an integer from 1 to %d", keyset.MaxLimit)
 		limit = n
 	}
 	if raw := c.QueryParam("cursor"); raw != "" {

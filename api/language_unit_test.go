@@ -11,7 +11,7 @@ import (
 	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/conference"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // TestAgendaICSLanguage: SUMMARY, DESCRIPTION and the place are in the
@@ -22,7 +22,7 @@ func TestAgendaICSLanguage(t *testing.T) {
 	a := agenda{Name: "Công ty Cơ khí Rạng Đông", Meetings: []agendaMeeting{{ID: uuid.New(), StartsAt: start,
 		EndsAt: start.Add(30 * time.Minute), Table: 3, CounterpartName: "Canon Việt Nam", CounterpartRole: conference.Buyer,
 		Score: 80, Status: agendaConfirmed}}}
-	ev := projections.Event{Details: conference.Details{Name: "Hội nghị kết nối", Venue: "Mỹ Đình"}}
+	ev := conferences.Event{Details: conference.Details{Name: "Hội nghị kết nối", Venue: "Mỹ Đình"}}
 	tests := []struct {
 		l    messages.Lang
 		want []string

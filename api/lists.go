@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
 )
 
 // Read models GET /v1/demands waits for under ?after=P: a supplier's page
@@ -65,7 +65,7 @@ func (s *Server) listBuyers(c echo.Context) error {
 	if err := onlyParams(c, "q", "country", "ward", "limit", "cursor"); err != nil {
 		return err
 	}
-	page, err := projections.ListBuyers(c.Request().Context(), s.pool, projections.BuyerQuery{
+	page, err := board.ListBuyers(c.Request().Context(), s.pool, board.BuyerQuery{
 		Q: c.QueryParam("q"), Country: c.QueryParam("country"), Ward: c.QueryParam("ward"), Limit: queryLimit(c),
 		Cursor: c.QueryParam("cursor")})
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Server) listDemands(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	page, err := projections.ListDemands(ctx, s.pool, projections.DemandQuery{
+	page, err := board.ListDemands(ctx, s.pool, board.DemandQuery{
 		Q: c.QueryParam("q"), IndustryGroup: c.QueryParam("industry_group"), HS: c.QueryParam("hs"),
 		Certification: c.QueryParam("certification"), Country: c.QueryParam("country"),
 		Limit: queryLimit(c), Cursor: c.QueryParam("cursor")})

@@ -9,7 +9,7 @@ import (
 	"github.com/keylink/keylink/api/messages"
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/matching"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/matches"
 )
 
 var readMatches = []string{"matches"}
@@ -18,10 +18,10 @@ var readMatches = []string{"matches"}
 func matchLimit(c echo.Context) (int, error) {
 	raw := c.QueryParam("limit")
 	if raw == "" {
-		return projections.DefaultMatchLimit, nil
+		return matches.DefaultMatchLimit, nil
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 || n > projections.MaxMatchLimit {
+	if err != nil || n < 1 || n > matches.MaxMatchLimit {
 		return 0, invalid("limit", "must be an integer from 1 to 100")
 	}
 	return n, nil
@@ -47,7 +47,7 @@ func (s *Server) demandMatches(c echo.Context) error {
 	if p.Role == RoleSupplier {
 		return domain.Errorf(domain.ErrForbidden, "suppliers read their own lists at /v1/suppliers/{id}/matches")
 	}
-	list, err := projections.DemandMatches(c.Request().Context(), s.pool, did, limit, s.now())
+	list, err := matches.DemandMatches(c.Request().Context(), s.pool, did, limit, s.now())
 	if err != nil {
 		return unavailable(err)
 	}
@@ -83,7 +83,7 @@ func (s *Server) supplierMatches(c echo.Context) error {
 	case p.Role == RoleSupplier && p.OrganisationID != id:
 		return domain.Errorf(domain.ErrNotFound, "no such supplier")
 	}
-	list, err := projections.SupplierMatches(c.Request().Context(), s.pool, id, limit, s.now())
+	list, err := matches.SupplierMatches(c.Request().Context(), s.pool, id, limit, s.now())
 	if err != nil {
 		return unavailable(err)
 	}
@@ -96,7 +96,7 @@ func (s *Server) supplierMatches(c echo.Context) error {
 
 // localMatch renders a match's reasons and gaps in l; their codes stay.
 // Every answer that shows a match's notes passes it through here.
-func localMatch(l messages.Lang, m *projections.DemandMatch) {
+func localMatch(l messages.Lang, m *matches.DemandMatch) {
 	m.Reasons, m.Gaps = localNotes(l, m.Reasons), localNotes(l, m.Gaps)
 }
 

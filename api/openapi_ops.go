@@ -5,7 +5,9 @@ import (
 
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/supplier"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/directory"
+	"github.com/keylink/keylink/projections/search"
 )
 
 // operations documents every route; TestOpenAPIDescribesEveryRoute keeps it
@@ -34,9 +36,9 @@ func (s *Server) operations() []operation {
 
 		{method: "POST", path: "/v1/suppliers", summary: "Register a supplier (organiser)", request: supplier.Registration{}, response: answer{}, status: created, errors: write},
 		{method: "PUT", path: "/v1/suppliers/{id}", summary: "Replace a supplier's profile (the tax code cannot change)", request: supplier.Registration{}, response: answer{}, errors: write},
-		{method: "GET", path: "/v1/suppliers/{id}", summary: "A supplier's profile with its capabilities and key products", response: projections.Supplier{}, errors: []int{notFound}},
+		{method: "GET", path: "/v1/suppliers/{id}", summary: "A supplier's profile with its capabilities and key products", response: directory.Supplier{}, errors: []int{notFound}},
 		{method: "GET", path: "/v1/suppliers", summary: "The supplier directory: words of names, key products, capabilities and ward (ignoring case, Vietnamese diacritics, English plurals and spellings), most relevant first with q, else by name; certification=ISO 9001 is any edition with a certificate valid today; district is the former district, ward one of Hanoi's 126 wards and communes (with or without Phường/Xã, any case and diacritics); cursor pagination and total; an unknown parameter is a 400",
-			response: projections.SupplierPage{}, query: []string{"q", "industry_group", "certification", "district", "ward", "key_product", "recognized_year", "tax_code", "limit", "cursor"}},
+			response: search.SupplierPage{}, query: []string{"q", "industry_group", "certification", "district", "ward", "key_product", "recognized_year", "tax_code", "limit", "cursor"}},
 		{method: "GET", path: "/v1/suppliers/{id}/history", summary: "A supplier's events, oldest first: who did what and when (organiser, or the supplier)",
 			response: historyPage{}, query: []string{"limit", "cursor"}, errors: []int{notFound}},
 		{method: "POST", path: "/v1/suppliers/{id}/capabilities", summary: "Declare a capability", request: supplier.Capability{}, response: answer{}, status: created, errors: write},
@@ -45,13 +47,13 @@ func (s *Server) operations() []operation {
 		{method: "POST", path: "/v1/suppliers/{id}/key-products", summary: "Record the city's key-product recognition (organiser)", request: supplier.KeyProduct{}, response: answer{}, status: created, errors: write},
 
 		{method: "POST", path: "/v1/buyers", summary: "Register an FDI buyer (organiser)", request: buyer.Registration{}, response: answer{}, status: created, errors: write},
-		{method: "GET", path: "/v1/buyers/{id}", summary: "A buyer's profile with its demands", response: projections.Buyer{}, errors: []int{notFound}},
+		{method: "GET", path: "/v1/buyers/{id}", summary: "A buyer's profile with its demands", response: board.Buyer{}, errors: []int{notFound}},
 		{method: "GET", path: "/v1/buyers", summary: "The buyer list: words of names and parent groups, most relevant first with q, else by name; cursor pagination and total",
-			response: projections.BuyerPage{}, query: []string{"q", "country", "ward", "limit", "cursor"}},
+			response: board.BuyerPage{}, query: []string{"q", "country", "ward", "limit", "cursor"}},
 		{method: "GET", path: "/v1/buyers/{id}/history", summary: "A buyer's events, oldest first: who did what and when (organiser, or the buyer)",
 			response: historyPage{}, query: []string{"limit", "cursor"}, errors: []int{notFound}},
 		{method: "GET", path: "/v1/demands", summary: "The board of open demands, newest first (most relevant first with q); hs is a code prefix; a supplier reads each demand with its own match (null when none), others without the match field",
-			response: projections.MatchedDemandPage{}, query: []string{"q", "industry_group", "hs", "certification", "country", "limit", "cursor"}},
+			response: board.MatchedDemandPage{}, query: []string{"q", "industry_group", "hs", "certification", "country", "limit", "cursor"}},
 		{method: "POST", path: "/v1/buyers/{id}/demands", summary: "Post a demand", request: buyer.Demand{}, response: answer{}, status: created, errors: write},
 		{method: "PUT", path: "/v1/buyers/{id}/demands/{did}", summary: "Replace an open demand", request: buyer.Demand{}, response: answer{}, errors: write},
 		{method: "POST", path: "/v1/buyers/{id}/demands/{did}/close", summary: "Close a demand as fulfilled or cancelled", request: closeRequest{}, response: answer{}, errors: write},

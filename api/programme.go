@@ -13,7 +13,7 @@ import (
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/programme"
 )
 
 // programmeReads are the read models the programme report joins.
@@ -124,7 +124,7 @@ func (s *Server) getRates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := projections.Rates(c.Request().Context(), s.pool, year)
+	m, err := programme.Rates(c.Request().Context(), s.pool, year)
 	if err != nil {
 		return unavailable(err)
 	}

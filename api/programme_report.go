@@ -13,7 +13,7 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/rates"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/programme"
 )
 
 // getProgrammeReport: GET /v1/programme/report?year=YYYY&format=json|html|xlsx
@@ -35,7 +35,7 @@ func (s *Server) getProgrammeReport(c echo.Context) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	r, err := projections.ProgrammeReportOf(c.Request().Context(), s.pool, year, s.now())
+	r, err := programme.ProgrammeReportOf(c.Request().Context(), s.pool, year, s.now())
 	if err != nil {
 		return unavailable(err)
 	}
@@ -201,11 +201,11 @@ var groupNames = map[string]map[string]string{
 	"vi": {"mechanical": "Cơ khí, chế tạo", "electrical_electronics": "Điện, điện tử", "it": "Công nghệ thông tin",
 		"textile_leather": "Dệt may, da giầy", "agri_food": "Chế biến nông sản, thực phẩm",
 		"chem_rubber_plastic_pharma": "Hóa chất, cao su, nhựa, dược phẩm", "building_materials": "Vật liệu xây dựng",
-		"handicrafts": "Thủ công mỹ nghệ", projections.Unclassified: "Chưa phân loại"},
+		"handicrafts": "Thủ công mỹ nghệ", programme.Unclassified: "Chưa phân loại"},
 	"en": {"mechanical": "Mechanical engineering", "electrical_electronics": "Electrical and electronics", "it": "Information technology",
 		"textile_leather": "Textiles, garments, leather", "agri_food": "Agri-food processing",
 		"chem_rubber_plastic_pharma": "Chemicals, rubber, plastics, pharma", "building_materials": "Building materials",
-		"handicrafts": "Handicrafts", projections.Unclassified: "Unclassified"},
+		"handicrafts": "Handicrafts", programme.Unclassified: "Unclassified"},
 }
 
 // vnd formats whole dong with dot grouping in Vietnamese, comma in English.
@@ -237,7 +237,7 @@ func figure(v float64, unit, lang string) string {
 
 // groupsChart draws products recognised per industry group this year and
 // the year before.
-func groupsChart(r projections.ProgrammeReport, t programmeText, lang string) chart {
+func groupsChart(r programme.ProgrammeReport, t programmeText, lang string) chart {
 	const labelW, plotW, rowH, barH, top = 250.0, 660.0, 36.0, 13.0, 36.0
 	c := chart{ID: "chart-groups", Title: t["chart_groups"], Width: 1000, Height: top + rowH*float64(len(r.IndustryGroups)) + 8}
 	c.legend(labelW, 16, [2]string{strconv.Itoa(r.Year), colourScheduled}, [2]string{strconv.Itoa(r.PreviousYear), colourMatches})
@@ -265,7 +265,7 @@ func groupsChart(r projections.ProgrammeReport, t programmeText, lang string) ch
 
 // programmeFunnel draws the four stages as centred bars, MoU and contract
 // apart, each with its share of the stage before.
-func programmeFunnel(r projections.ProgrammeReport, t programmeText) chart {
+func programmeFunnel(r programme.ProgrammeReport, t programmeText) chart {
 	const labelW, plotW, rowH, barH = 230.0, 740.0, 52.0, 40.0
 	c := chart{ID: "chart-programme-funnel", Title: t["chart_funnel"], Width: 1000, Height: rowH*float64(len(r.Funnel)) + 8}
 	peak := 0
@@ -295,9 +295,9 @@ func programmeFunnel(r projections.ProgrammeReport, t programmeText) chart {
 }
 
 // targetsChart draws each indicator with a target as a share of it.
-func targetsChart(r projections.ProgrammeReport, t programmeText, lang string) chart {
+func targetsChart(r programme.ProgrammeReport, t programmeText, lang string) chart {
 	const labelW, plotW, rowH, barH = 330.0, 560.0, 30.0, 18.0
-	var rows []projections.Indicator
+	var rows []programme.Indicator
 	for _, ind := range r.Indicators {
 		if ind.Target != nil && *ind.Target > 0 {
 			rows = append(rows, ind)
@@ -317,7 +317,7 @@ func targetsChart(r projections.ProgrammeReport, t programmeText, lang string) c
 
 // programmePage is what the template sees.
 type programmePage struct {
-	projections.ProgrammeReport
+	programme.ProgrammeReport
 	Lang      string
 	T         programmeText
 	Groups    map[string]string
@@ -325,7 +325,7 @@ type programmePage struct {
 	Charts    []chart
 }
 
-func programmeHTML(r projections.ProgrammeReport, lang string) ([]byte, error) {
+func programmeHTML(r programme.ProgrammeReport, lang string) ([]byte, error) {
 	t := programmeTexts[lang]
 	p := programmePage{ProgrammeReport: r, Lang: lang, T: t, Groups: groupNames[lang], MethodsVI: methodsVI,
 		Charts: []chart{targetsChart(r, t, lang), groupsChart(r, t, lang), programmeFunnel(r, t)}}

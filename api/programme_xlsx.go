@@ -6,12 +6,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/programme"
 )
 
 // programmeXLSX writes the report as a workbook: one sheet per table, a bold
 // frozen header row, numbers as numbers.
-func programmeXLSX(r projections.ProgrammeReport, lang string) ([]byte, error) {
+func programmeXLSX(r programme.ProgrammeReport, lang string) ([]byte, error) {
 	t, g := programmeTexts[lang], groupNames[lang]
 	f := excelize.NewFile()
 	defer f.Close()

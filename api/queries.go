@@ -8,7 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/directory"
+	"github.com/keylink/keylink/projections/search"
 )
 
 func contextWithTimeout(c echo.Context, d time.Duration) (context.Context, context.CancelFunc) {
@@ -27,7 +29,7 @@ func (s *Server) getSupplier(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sup, err := projections.GetSupplier(c.Request().Context(), s.pool, id)
+	sup, err := directory.GetSupplier(c.Request().Context(), s.pool, id)
 	if err != nil {
 		return unavailable(err)
 	}
@@ -41,7 +43,7 @@ func (s *Server) searchSuppliers(c echo.Context) error {
 		"tax_code", "limit", "cursor", "format", "section"); err != nil {
 		return err
 	}
-	q := projections.SupplierQuery{
+	q := search.SupplierQuery{
 		Q: c.QueryParam("q"), IndustryGroup: c.QueryParam("industry_group"),
 		Certification: c.QueryParam("certification"), District: c.QueryParam("district"), Ward: c.QueryParam("ward"),
 		KeyProduct: c.QueryParam("key_product"), RecognizedYear: c.QueryParam("recognized_year"),
@@ -50,7 +52,7 @@ func (s *Server) searchSuppliers(c echo.Context) error {
 	if format, export, err := exportFormat(c); export || err != nil {
 		return s.exportSuppliers(c, q, format, err)
 	}
-	page, err := projections.SearchSuppliers(c.Request().Context(), s.pool, q)
+	page, err := search.SearchSuppliers(c.Request().Context(), s.pool, q)
 	if err != nil {
 		return unavailable(err)
 	}
@@ -63,7 +65,7 @@ func (s *Server) getBuyer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := projections.GetBuyer(c.Request().Context(), s.pool, id)
+	b, err := board.GetBuyer(c.Request().Context(), s.pool, id)
 	if err != nil {
 		return unavailable(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // scheduleFormat reads ?format= of GET /v1/events/{id}/schedule: the
@@ -26,7 +26,7 @@ func scheduleFormat(c echo.Context) (string, bool, error) {
 }
 
 // exportSchedule answers the schedule as a file or printable pages.
-func (s *Server) exportSchedule(c echo.Context, format string, ev projections.Event, v scheduleView) error {
+func (s *Server) exportSchedule(c echo.Context, format string, ev conferences.Event, v scheduleView) error {
 	if format == formatHTML {
 		return scheduleHTML(c, ev, v.Meetings)
 	}
@@ -37,7 +37,7 @@ func (s *Server) exportSchedule(c echo.Context, format string, ev projections.Ev
 // one day, in time order.
 type deskPage struct {
 	Day, Place string
-	Meetings   []projections.Meeting
+	Meetings   []conferences.Meeting
 }
 
 // deskLabels are the printed page's words.
@@ -80,7 +80,7 @@ th { background: #DDEBF7; } td.time { white-space: nowrap; width: 24mm; } td.not
 
 // scheduleHTML renders the published meetings (in the venue's time) as
 // printable A4 pages, one per day and table (booth at a fair).
-func scheduleHTML(c echo.Context, ev projections.Event, meetings []projections.Meeting) error {
+func scheduleHTML(c echo.Context, ev conferences.Event, meetings []conferences.Meeting) error {
 	vi := c.Request().Header.Get("Accept-Language") == "" || vietnamese(c)
 	l := deskWords[vi]
 	byPage := map[[2]string]*deskPage{}
@@ -123,6 +123,6 @@ func scheduleHTML(c echo.Context, ev projections.Event, meetings []projections.M
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
 }
 
-func sameDay(a, b projections.Meeting) bool {
+func sameDay(a, b conferences.Meeting) bool {
 	return a.StartsAt.Format("2006-01-02") == b.StartsAt.Format("2006-01-02")
 }

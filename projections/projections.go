@@ -1,7 +1,9 @@
-// Package projections turns events into the read models behind the GET
-// endpoints. Each read model is one type with an Apply method that switches
-// on the event, registered with the eventstore Projector; its tables are
-// written only inside the projector's transaction.
+// Package projections is the wiring of the read models: the codec registry
+// of every stored event with its upcasters, and the list of live
+// projections. Each read model is a package of its own below this one
+// (directory, search, board, matches, conferences, programme) holding one
+// type with an Apply method that switches on the event, its queries and its
+// tests; its tables are written only inside the projector's transaction.
 package projections
 
 import (
@@ -15,6 +17,12 @@ import (
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/conferences"
+	"github.com/keylink/keylink/projections/directory"
+	"github.com/keylink/keylink/projections/matches"
+	"github.com/keylink/keylink/projections/programme"
+	"github.com/keylink/keylink/projections/search"
 )
 
 // Events lists every event type the system stores, for the codec registry.
@@ -45,5 +53,6 @@ func Registry() (*eventstore.Registry, error) {
 
 // All returns every live projection.
 func All() []eventstore.Projection {
-	return []eventstore.Projection{&Directory{}, &DirectorySearch{}, &Board{}, &Conferences{}, &Matches{}, &Programme{}}
+	return []eventstore.Projection{&directory.Directory{}, &search.DirectorySearch{}, &board.Board{}, &conferences.Conferences{},
+		&matches.Matches{}, &programme.Programme{}}
 }

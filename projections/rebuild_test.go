@@ -13,9 +13,15 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/buyer"
+	"github.com/keylink/keylink/domain/deal"
+	"github.com/keylink/keylink/domain/rates"
 	"github.com/keylink/keylink/domain/supplier"
+	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/directory"
+	"github.com/keylink/keylink/projections/search"
 )
 
 var readModelTables = []string{"directory_suppliers", "directory_capabilities", "directory_key_products",
@@ -87,15 +93,15 @@ func (w *world) step(t *testing.T, e *env, n int) {
 		w.suppliers = append(w.suppliers, id)
 		r := registration(n, w.text(2), w.text(1))
 		r.Ward = w.ward()
-		e.registerSupplier(id, r)
+		e.RegisterSupplier(id, r)
 	case k == 1 || len(w.buyers) == 0:
 		id := newID(t)
 		w.buyers = append(w.buyers, id)
-		e.registerBuyer(id, buyer.Registration{Name: w.text(1), Country: "KR", District: w.text(1), Ward: w.ward(),
+		e.RegisterBuyer(id, buyer.Registration{Name: w.text(1), Country: "KR", District: w.text(1), Ward: w.ward(),
 			Contact: domain.Contact{Name: "Kim", Email: "kim@example.kr"}})
 	case k == 2:
 		sid := pick(w.suppliers)
-		e.supplier(sid, func(s *supplier.Supplier) error {
+		e.Supplier(sid, func(s *supplier.Supplier) error {
 			r := registration(0, w.text(3), w.text(1))
 			r.TaxCode, r.Ward = s.TaxCode(), w.ward()
 			return s.ReviseProfile(r)
@@ -106,9 +112,9 @@ func (w *world) step(t *testing.T, e *env, n int) {
 			cs := w.capabilities[sid]
 			cid := pick(cs)
 			if w.rng.IntN(2) == 0 {
-				e.supplier(sid, func(s *supplier.Supplier) error { return s.ReviseCapability(cid, w.capability()) })
+				e.Supplier(sid, func(s *supplier.Supplier) error { return s.ReviseCapability(cid, w.capability()) })
 			} else {
-				e.supplier(sid, func(s *supplier.Supplier) error { return s.WithdrawCapability(cid) })
+				e.Supplier(sid, func(s *supplier.Supplier) error { return s.WithdrawCapability(cid) })
 				w.capabilities[sid] = remove(cs, cid)
 				if len(w.capabilities[sid]) == 0 {
 					delete(w.capabilities, sid)
@@ -118,13 +124,13 @@ func (w *world) step(t *testing.T, e *env, n int) {
 		}
 	case k == 4:
 		sid := pick(w.suppliers)
-		e.supplier(sid, func(s *supplier.Supplier) error {
+		e.Supplier(sid, func(s *supplier.Supplier) error {
 			return s.RecogniseKeyProduct(supplier.KeyProduct{Product: fmt.Sprintf("%s %d", w.text(1), n),
 				RecognizedYear: 2018 + w.rng.IntN(7), DecisionNo: fmt.Sprintf("%d/QĐ-UBND", n)})
 		})
 	case k <= 6:
 		sid, cid := pick(w.suppliers), newID(t)
-		e.supplier(sid, func(s *supplier.Supplier) error { return s.DeclareCapability(cid, w.capability()) })
+		e.Supplier(sid, func(s *supplier.Supplier) error { return s.DeclareCapability(cid, w.capability()) })
 		w.capabilities[sid] = append(w.capabilities[sid], cid)
 	case k == 7 && len(w.demands) > 0:
 		{
@@ -132,10 +138,10 @@ func (w *world) step(t *testing.T, e *env, n int) {
 			ds := w.demands[bid]
 			did := pick(ds)
 			if w.rng.IntN(2) == 0 {
-				e.buyer(bid, func(b *buyer.Buyer) error { return b.ReviseDemand(did, w.demand()) })
+				e.Buyer(bid, func(b *buyer.Buyer) error { return b.ReviseDemand(did, w.demand()) })
 			} else {
 				reason := []string{"fulfilled", "cancelled"}[w.rng.IntN(2)]
-				e.buyer(bid, func(b *buyer.Buyer) error { return b.CloseDemand(did, reason) })
+				e.Buyer(bid, func(b *buyer.Buyer) error { return b.CloseDemand(did, reason) })
 				w.demands[bid] = remove(ds, did)
 				if len(w.demands[bid]) == 0 {
 					delete(w.demands, bid)
@@ -145,7 +151,7 @@ func (w *world) step(t *testing.T, e *env, n int) {
 		}
 	default:
 		bid, did := pick(w.buyers), newID(t)
-		e.buyer(bid, func(b *buyer.Buyer) error { return b.PostDemand(did, w.demand()) })
+		e.Buyer(bid, func(b *buyer.Buyer) error { return b.PostDemand(did, w.demand()) })
 		w.demands[bid] = append(w.demands[bid], did)
 	}
 }
@@ -178,19 +184,19 @@ func TestLiveProjectionEqualsRebuild(t *testing.T) {
 	t.Logf("seed %d", seed)
 	w := &world{rng: rand.New(rand.NewPCG(seed, 7)), capabilities: map[uuid.UUID][]uuid.UUID{},
 		demands: map[uuid.UUID][]uuid.UUID{}}
-	wait := e.live(projections.All()...)
+	wait := e.Live(projections.All()...)
 	for i := range 300 {
 		w.step(t, e, 1000+i)
 	}
 	wait()
-	live := dump(t, e.pool, readModelTables...)
-	e.rebuild(projections.All()...)
-	rebuilt := dump(t, e.pool, readModelTables...)
+	live := dump(t, e.Pool, readModelTables...)
+	e.Rebuild(projections.All()...)
+	rebuilt := dump(t, e.Pool, readModelTables...)
 	if live != rebuilt {
 		t.Errorf("live and rebuilt read models differ (seed %d)\nlive:\n%s\nrebuilt:\n%s", seed, live, rebuilt)
 	}
 	var suppliers, demands int
-	if err := e.pool.QueryRow(context.Background(),
+	if err := e.Pool.QueryRow(context.Background(),
 		`SELECT (SELECT count(*) FROM directory_suppliers), (SELECT count(*) FROM board_demands)`).Scan(&suppliers, &demands); err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +214,7 @@ func TestLiveProjectionEqualsRebuild(t *testing.T) {
 func BenchmarkRebuild(b *testing.B) {
 	e := newEnv(b)
 	ctx := context.Background()
-	if _, err := e.pool.Exec(ctx, `ANALYZE directory_suppliers, directory_capabilities, directory_key_products,
+	if _, err := e.Pool.Exec(ctx, `ANALYZE directory_suppliers, directory_capabilities, directory_key_products,
   board_buyers, board_demands`); err != nil {
 		b.Fatal(err)
 	}
@@ -217,11 +223,11 @@ func BenchmarkRebuild(b *testing.B) {
 	for _, bench := range []struct {
 		p      eventstore.Projection
 		events int
-	}{{&projections.Directory{}, supplierEvents}, {&projections.DirectorySearch{}, supplierEvents}, {&projections.Board{}, buyerEvents}} {
+	}{{&directory.Directory{}, supplierEvents}, {&search.DirectorySearch{}, supplierEvents}, {&board.Board{}, buyerEvents}} {
 		b.Run(bench.p.Name(), func(b *testing.B) {
 			start := time.Now()
 			for range b.N {
-				if err := e.store.Rebuild(ctx, bench.p, nil); err != nil {
+				if err := e.Store.Rebuild(ctx, bench.p, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -254,7 +260,7 @@ func benchSuppliers(b *testing.B, e *env, n int) int {
 			b.Fatal(err)
 		}
 		events += len(s.Changes())
-		e.append(eventstore.StreamOf(supplier.StreamType, id), eventstore.NoStream, s.Changes()...)
+		e.Append(eventstore.StreamOf(supplier.StreamType, id), eventstore.NoStream, s.Changes()...)
 	}
 	return events
 }
@@ -287,7 +293,65 @@ func benchBuyers(b *testing.B, e *env, n int) int {
 			}
 		}
 		events += len(by.Changes())
-		e.append(eventstore.StreamOf(buyer.StreamType, id), eventstore.NoStream, by.Changes()...)
+		e.Append(eventstore.StreamOf(buyer.StreamType, id), eventstore.NoStream, by.Changes()...)
 	}
 	return events
+}
+
+// programme runs one random deal, support or rates command, and reports
+// whether it did (it needs a supplier and a buyer).
+func (w *world) programme(t *testing.T, e *env, n int) bool {
+	if len(w.suppliers) == 0 || len(w.buyers) == 0 {
+		return false
+	}
+	at := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Hour)
+	pick := func(ids []uuid.UUID) uuid.UUID { return ids[w.rng.IntN(len(ids))] }
+	switch k := w.rng.IntN(6); {
+	case k == 0 || len(w.deals) == 0:
+		id := newID(t)
+		d, err := deal.Open(id, deal.AsOrganiser(), deal.Parties{SupplierID: pick(w.suppliers), BuyerID: pick(w.buyers)}, []uuid.UUID{newID(t)}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Append(eventstore.StreamOf(deal.StreamType, id), eventstore.NoStream, d.Changes()...)
+		w.deals = append(w.deals, id)
+	case k <= 2:
+		stage := deal.Stages[w.rng.IntN(len(deal.Stages))]
+		c := deal.Change{Stage: stage, Note: w.text(2)}
+		if stage != deal.Lost && w.rng.IntN(2) == 0 {
+			c.Value = &deal.Money{Minor: int64(w.rng.IntN(1e9)), Currency: deal.Currencies[w.rng.IntN(len(deal.Currencies))]}
+		}
+		w.deal(t, e, pick(w.deals), func(d *deal.Deal) error { return d.MoveTo(deal.AsOrganiser(), c, at) })
+	case k == 3:
+		v := float64(w.rng.IntN(100000))
+		o := deal.Outcome{EventID: newID(t), MeetingID: newID(t), Result: []string{"follow_up", "mou", "contract"}[w.rng.IntN(3)],
+			ValueUSD: &v, On: domain.Date{Time: at.Truncate(24 * time.Hour)}}
+		w.deal(t, e, pick(w.deals), func(d *deal.Deal) error { return d.RecordMeeting(o, at) })
+	case k == 4:
+		id := newID(t)
+		amount := int64(w.rng.IntN(1e9))
+		s, err := support.Record(id, pick(w.suppliers), support.Grant{Programme: w.text(2), Year: 2024 + w.rng.IntN(3),
+			Kind: support.Kinds[w.rng.IntN(len(support.Kinds))], AmountVND: &amount}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Append(eventstore.StreamOf(support.StreamType, id), eventstore.NoStream, s.Changes()...)
+	default:
+		year := 2024 + w.rng.IntN(3)
+		tb := &rates.Table{}
+		if err := e.Update(eventstore.StreamOf(rates.StreamType, rates.StreamID(year)), tb, func() error {
+			return tb.Replace(year, map[string]float64{"USD": float64(24000 + w.rng.IntN(2000)), "JPY": 170})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return true
+}
+
+func (w *world) deal(t *testing.T, e *env, id uuid.UUID, cmd func(*deal.Deal) error) {
+	t.Helper()
+	d := &deal.Deal{}
+	if err := e.Update(eventstore.StreamOf(deal.StreamType, id), d, func() error { return cmd(d) }); err != nil {
+		t.Fatal(err)
+	}
 }

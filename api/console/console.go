@@ -23,10 +23,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/supplier"
-	"github.com/keylink/keylink/projections"
 )
 
 // Roles, as the API names them.
@@ -82,11 +82,18 @@ type Backend interface {
 	FirmBackend
 }
 
+// Querier runs the read models' queries: a *pgxpool.Pool in production.
+// Every read model's package declares the same interface.
+type Querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
 // Config wires a Console.
 type Config struct {
 	Backend Backend
 	// DB is where the read models are queried.
-	DB     projections.Querier
+	DB     Querier
 	Logger *slog.Logger
 	Clock  func() time.Time
 	// API is the HTTP API, which the organiser's pages call in this

@@ -10,21 +10,22 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keylink/keylink/domain"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/matches"
 )
 
 // demandPageView is the page of one demand: its ranked, explained matches,
 // the form that revises it and the one that closes it.
 type demandPageView struct {
-	Buyer     projections.Buyer
-	Demand    projections.Demand
-	Matches   []projections.DemandMatch
+	Buyer     board.Buyer
+	Demand    board.Demand
+	Matches   []matches.DemandMatch
 	Form      *form
 	CloseForm *form
 }
 
 // demandValues fills the edit form from a demand as stored.
-func demandValues(l lang, d projections.Demand) *form {
+func demandValues(l lang, d board.Demand) *form {
 	v := map[string]string{
 		"title": d.Title, "description": d.Description, "industry_group": string(d.IndustryGroup), "vsic": d.VSIC,
 		"hs_codes": strings.Join(d.HSCodes, ", "), "processes": strings.Join(d.Processes, ", "),
@@ -40,34 +41,34 @@ func demandValues(l lang, d projections.Demand) *form {
 	return newForm(v)
 }
 
-func (c *Console) demandTarget(req *request) (projections.Buyer, projections.Demand, error) {
+func (c *Console) demandTarget(req *request) (board.Buyer, board.Demand, error) {
 	id, err := firm(req, RoleBuyer)
 	if err != nil {
-		return projections.Buyer{}, projections.Demand{}, err
+		return board.Buyer{}, board.Demand{}, err
 	}
 	did, err := uuid.Parse(req.r.PathValue("did"))
 	if err != nil {
-		return projections.Buyer{}, projections.Demand{}, errNotFound
+		return board.Buyer{}, board.Demand{}, errNotFound
 	}
 	ctx := req.r.Context()
-	b, err := catchUp(c, req, []string{"board"}, func() (projections.Buyer, error) {
-		return projections.GetBuyer(ctx, c.cfg.DB, id)
+	b, err := catchUp(c, req, []string{"board"}, func() (board.Buyer, error) {
+		return board.GetBuyer(ctx, c.cfg.DB, id)
 	})
 	if err != nil {
-		return b, projections.Demand{}, err
+		return b, board.Demand{}, err
 	}
 	for _, d := range b.Demands {
 		if d.ID == did {
 			return b, d, nil
 		}
 	}
-	return b, projections.Demand{}, errNotFound
+	return b, board.Demand{}, errNotFound
 }
 
-func (c *Console) renderDemand(req *request, status int, b projections.Buyer, d projections.Demand, f, closing *form) error {
+func (c *Console) renderDemand(req *request, status int, b board.Buyer, d board.Demand, f, closing *form) error {
 	v := demandPageView{Buyer: b, Demand: d, Form: f, CloseForm: closing}
 	if d.Status == "open" {
-		list, err := projections.DemandMatches(req.r.Context(), c.cfg.DB, d.ID, projections.DefaultMatchLimit, c.cfg.Clock())
+		list, err := matches.DemandMatches(req.r.Context(), c.cfg.DB, d.ID, matches.DefaultMatchLimit, c.cfg.Clock())
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}

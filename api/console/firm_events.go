@@ -12,7 +12,9 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/conference"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/conferences"
+	"github.com/keylink/keylink/projections/matches"
 )
 
 // maxFirmEvents bounds the events a firm's list shows.
@@ -31,7 +33,7 @@ func firmOf(req *request) (role string, id uuid.UUID, base string, err error) {
 
 // firmEventItem is one event in a firm's list.
 type firmEventItem struct {
-	projections.EventSummary
+	conferences.EventSummary
 	Registered bool
 }
 
@@ -49,13 +51,13 @@ func (c *Console) firmEvents(req *request) error {
 	}
 	c.waitAfter(req, "conferences")
 	ctx := req.r.Context()
-	list, err := projections.ListEvents(ctx, c.cfg.DB, maxFirmEvents)
+	list, err := conferences.ListEvents(ctx, c.cfg.DB, maxFirmEvents)
 	if err != nil {
 		return err
 	}
 	v := firmEventsView{Base: base}
 	for _, s := range list {
-		ev, err := projections.GetEvent(ctx, c.cfg.DB, s.ID)
+		ev, err := conferences.GetEvent(ctx, c.cfg.DB, s.ID)
 		if err != nil {
 			return err
 		}
@@ -67,7 +69,7 @@ func (c *Console) firmEvents(req *request) error {
 
 // slotChoice is one slot of the unavailability form.
 type slotChoice struct {
-	projections.Slot
+	conferences.Slot
 	Away bool
 }
 
@@ -91,7 +93,7 @@ func byDay(slots []slotChoice) []slotDay {
 
 // requestItem is a meeting request seen from the firm's side.
 type requestItem struct {
-	projections.Request
+	conferences.Request
 	Counterpart string
 	Incoming    bool
 }
@@ -101,9 +103,9 @@ type choice struct{ Value, Label string }
 
 // agendaItem is one of the firm's meetings.
 type agendaItem struct {
-	projections.Meeting
+	conferences.Meeting
 	Counterpart string
-	Feedback    *projections.Feedback
+	Feedback    *conferences.Feedback
 	Ended       bool
 	Withdrawn   bool
 	// Form is the meeting's feedback form: what was typed, or the feedback
@@ -116,7 +118,7 @@ type firmEventView struct {
 	Base       string
 	Firm       uuid.UUID
 	Role       string
-	Event      projections.Event
+	Event      conferences.Event
 	Registered bool
 	// Over: the event has ended; registration and its terms are closed to
 	// firms.
@@ -148,7 +150,7 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 		return errNotFound
 	}
 	ctx := req.r.Context()
-	ev, err := projections.GetEvent(ctx, c.cfg.DB, eid)
+	ev, err := conferences.GetEvent(ctx, c.cfg.DB, eid)
 	if err != nil {
 		return err
 	}
@@ -177,7 +179,7 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 			other[r.OrganisationID] = true
 		}
 	}
-	rs, err := projections.Requests(ctx, c.cfg.DB, eid, org)
+	rs, err := conferences.Requests(ctx, c.cfg.DB, eid, org)
 	if err != nil {
 		return err
 	}
@@ -192,8 +194,8 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 	if v.Choices, err = c.requestChoices(req, role, org, other, names); err != nil {
 		return err
 	}
-	ms, err := projections.Meetings(ctx, c.cfg.DB, eid, projections.MeetingFilter{
-		States: []string{projections.StatePublished, projections.StateWithdrawn}, Organisation: org})
+	ms, err := conferences.Meetings(ctx, c.cfg.DB, eid, conferences.MeetingFilter{
+		States: []string{conferences.StatePublished, conferences.StateWithdrawn}, Organisation: org})
 	if err != nil {
 		return err
 	}
@@ -201,7 +203,7 @@ func (c *Console) renderFirmEvent(req *request, status int, rf *form, fbFor uuid
 	now := c.cfg.Clock()
 	for _, m := range ms {
 		it := agendaItem{Meeting: m, Counterpart: m.BuyerName, Feedback: m.SupplierFeedback,
-			Ended: !now.Before(m.EndsAt), Withdrawn: m.State == projections.StateWithdrawn}
+			Ended: !now.Before(m.EndsAt), Withdrawn: m.State == conferences.StateWithdrawn}
 		if m.BuyerID == org {
 			it.Counterpart, it.Feedback = m.SupplierName, m.BuyerFeedback
 		}
@@ -230,7 +232,7 @@ func (c *Console) requestChoices(req *request, role string, org uuid.UUID, other
 	var out []choice
 	score := func(n int) string { return " (" + l.T("score") + " " + strconv.Itoa(n) + ")" }
 	if role == RoleSupplier {
-		ms, err := projections.SupplierMatches(ctx, c.cfg.DB, org, projections.DefaultMatchLimit, c.cfg.Clock())
+		ms, err := matches.SupplierMatches(ctx, c.cfg.DB, org, matches.DefaultMatchLimit, c.cfg.Clock())
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return nil, err
 		}
@@ -239,13 +241,13 @@ func (c *Console) requestChoices(req *request, role string, org uuid.UUID, other
 				continue
 			}
 			title := ""
-			if d, err := projections.GetDemand(ctx, c.cfg.DB, m.DemandID); err == nil {
+			if d, err := board.GetDemand(ctx, c.cfg.DB, m.DemandID); err == nil {
 				title = " — " + d.Title
 			}
 			out = append(out, choice{m.BuyerID.String() + "/" + m.DemandID.String(), m.BuyerName + title + score(m.Score)})
 		}
 	} else {
-		b, err := projections.GetBuyer(ctx, c.cfg.DB, org)
+		b, err := board.GetBuyer(ctx, c.cfg.DB, org)
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return nil, err
 		}
@@ -253,7 +255,7 @@ func (c *Console) requestChoices(req *request, role string, org uuid.UUID, other
 			if d.Status != "open" {
 				continue
 			}
-			list, err := projections.DemandMatches(ctx, c.cfg.DB, d.ID, projections.DefaultMatchLimit, c.cfg.Clock())
+			list, err := matches.DemandMatches(ctx, c.cfg.DB, d.ID, matches.DefaultMatchLimit, c.cfg.Clock())
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return nil, err
 			}
@@ -301,7 +303,7 @@ func afterEvent(req *request, base string, eid uuid.UUID, pos int64, key string)
 // awayPeriods turns the checked slots into unavailable periods, joining
 // slots that follow each other.
 func (c *Console) awayPeriods(req *request, eid uuid.UUID) ([]conference.Period, error) {
-	ev, err := projections.GetEvent(req.r.Context(), c.cfg.DB, eid)
+	ev, err := conferences.GetEvent(req.r.Context(), c.cfg.DB, eid)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,8 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/supplier"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/directory"
 )
 
 // certRows is how many certificates the capability edit form offers.
@@ -73,7 +74,7 @@ func (f *form) addDomainRows(l lang, err error) bool {
 }
 
 // capabilityValues fills the edit form from a capability as stored.
-func capabilityValues(l lang, c projections.Capability) *form {
+func capabilityValues(l lang, c directory.Capability) *form {
 	v := map[string]string{
 		"title": c.Title, "description": c.Description, "industry_group": string(c.IndustryGroup), "vsic": c.VSIC,
 		"hs_codes": strings.Join(c.HSCodes, ", "), "processes": strings.Join(c.Processes, ", "),
@@ -99,37 +100,37 @@ func capabilityValues(l lang, c projections.Capability) *form {
 // capabilityView is the page of one capability: its edit form and the
 // withdrawal.
 type capabilityView struct {
-	Supplier   projections.Supplier
-	Capability projections.Capability
+	Supplier   directory.Supplier
+	Capability directory.Capability
 	Form       *form
 	CertRows   []int
 }
 
-func (c *Console) capabilityTarget(req *request) (projections.Supplier, projections.Capability, error) {
+func (c *Console) capabilityTarget(req *request) (directory.Supplier, directory.Capability, error) {
 	id, err := firm(req, RoleSupplier)
 	if err != nil {
-		return projections.Supplier{}, projections.Capability{}, err
+		return directory.Supplier{}, directory.Capability{}, err
 	}
 	cid, err := uuid.Parse(req.r.PathValue("cid"))
 	if err != nil {
-		return projections.Supplier{}, projections.Capability{}, errNotFound
+		return directory.Supplier{}, directory.Capability{}, errNotFound
 	}
 	ctx := req.r.Context()
-	sup, err := catchUp(c, req, []string{"directory"}, func() (projections.Supplier, error) {
-		return projections.GetSupplier(ctx, c.cfg.DB, id)
+	sup, err := catchUp(c, req, []string{"directory"}, func() (directory.Supplier, error) {
+		return directory.GetSupplier(ctx, c.cfg.DB, id)
 	})
 	if err != nil {
-		return sup, projections.Capability{}, err
+		return sup, directory.Capability{}, err
 	}
 	for _, cp := range sup.Capabilities {
 		if cp.ID == cid {
 			return sup, cp, nil
 		}
 	}
-	return sup, projections.Capability{}, errNotFound
+	return sup, directory.Capability{}, errNotFound
 }
 
-func (c *Console) renderCapability(req *request, status int, sup projections.Supplier, cp projections.Capability, f *form) error {
+func (c *Console) renderCapability(req *request, status int, sup directory.Supplier, cp directory.Capability, f *form) error {
 	rows := make([]int, certRows)
 	for i := range rows {
 		rows[i] = i
@@ -201,10 +202,10 @@ func doneMessage(req *request) string {
 
 // boardView is the demand board as a supplier reads it.
 type boardView struct {
-	Supplier projections.Supplier
+	Supplier directory.Supplier
 	Q, Group string
 	Groups   []domain.IndustryGroup
-	Page     projections.MatchedDemandPage
+	Page     board.MatchedDemandPage
 	Problem  string
 	NextURL  string
 }
@@ -219,15 +220,15 @@ func (c *Console) boardPage(req *request) error {
 	}
 	c.waitAfter(req, "board", "matches")
 	ctx := req.r.Context()
-	sup, err := catchUp(c, req, []string{"directory"}, func() (projections.Supplier, error) {
-		return projections.GetSupplier(ctx, c.cfg.DB, id)
+	sup, err := catchUp(c, req, []string{"directory"}, func() (directory.Supplier, error) {
+		return directory.GetSupplier(ctx, c.cfg.DB, id)
 	})
 	if err != nil {
 		return err
 	}
 	q := req.r.URL.Query()
 	v := boardView{Supplier: sup, Q: q.Get("q"), Group: q.Get("industry_group"), Groups: domain.IndustryGroups}
-	page, err := projections.ListDemands(ctx, c.cfg.DB, projections.DemandQuery{Q: v.Q, IndustryGroup: v.Group,
+	page, err := board.ListDemands(ctx, c.cfg.DB, board.DemandQuery{Q: v.Q, IndustryGroup: v.Group,
 		Limit: 20, Cursor: q.Get("cursor")})
 	status := http.StatusOK
 	if err != nil {
@@ -239,7 +240,7 @@ func (c *Console) boardPage(req *request) error {
 		for _, msg := range f.Errors {
 			v.Problem = msg
 		}
-		v.Page.Items = []projections.MatchedDemand{}
+		v.Page.Items = []board.MatchedDemand{}
 	} else {
 		if v.Page, err = page.WithMatches(ctx, c.cfg.DB, id, c.cfg.Clock()); err != nil {
 			return err

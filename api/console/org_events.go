@@ -13,7 +13,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/conferences"
+	"github.com/keylink/keylink/projections/search"
 )
 
 // orgRoutes registers the organiser's pages: events with their
@@ -177,13 +179,13 @@ func (c *Console) createEvent(req *request) error {
 
 // eventView is the organiser's page of an event.
 type eventView struct {
-	Event projections.Event
+	Event conferences.Event
 	// Days is the schedule shown: the draft when there is one, else the
 	// published meetings.
 	Days      []dayGrid
 	Draft     bool
-	Proposal  *projections.Proposal
-	Published []projections.Meeting
+	Proposal  *conferences.Proposal
+	Published []conferences.Meeting
 	// Q and Firms are the search for a firm to register.
 	Q       string
 	Firms   []firmHit
@@ -213,16 +215,16 @@ type dayGrid struct {
 }
 
 type gridRow struct {
-	Slot  projections.Slot
-	Cells []*projections.Meeting
+	Slot  conferences.Slot
+	Cells []*conferences.Meeting
 	// Break says the slot falls in one of the event's breaks.
 	Break bool
 }
 
 // scheduleAnswer is GET /v1/events/{id}/schedule.
 type scheduleAnswer struct {
-	Meetings []projections.Meeting `json:"meetings"`
-	Proposal *projections.Proposal `json:"proposal"`
+	Meetings []conferences.Meeting `json:"meetings"`
+	Proposal *conferences.Proposal `json:"proposal"`
 }
 
 func eventID(req *request) (uuid.UUID, error) {
@@ -239,9 +241,9 @@ func (c *Console) eventPage(req *request) error {
 }
 
 // loadEvent reads an event and its schedule through the API.
-func (c *Console) loadEvent(req *request) (projections.Event, scheduleAnswer, error) {
+func (c *Console) loadEvent(req *request) (conferences.Event, scheduleAnswer, error) {
 	var (
-		ev projections.Event
+		ev conferences.Event
 		sc scheduleAnswer
 	)
 	id, err := eventID(req)
@@ -281,12 +283,12 @@ func (c *Console) renderEvent(req *request, status int, f *form, problem string)
 }
 
 // findFirms looks suppliers and buyers up by name for registration.
-func (c *Console) findFirms(req *request, q string, ev projections.Event) ([]firmHit, error) {
+func (c *Console) findFirms(req *request, q string, ev conferences.Event) ([]firmHit, error) {
 	var sup struct {
-		Items []projections.SupplierSummary `json:"items"`
+		Items []search.SupplierSummary `json:"items"`
 	}
 	var buy struct {
-		Items []projections.BuyerSummary `json:"items"`
+		Items []board.BuyerSummary `json:"items"`
 	}
 	qs := url.Values{"q": {q}, "limit": {"10"}}.Encode()
 	if err := c.api(req, http.MethodGet, "/v1/suppliers?"+qs, nil, &sup); err != nil {
@@ -308,14 +310,14 @@ func (c *Console) findFirms(req *request, q string, ev projections.Event) ([]fir
 }
 
 // dayGrids lays meetings out by day, slot and table (or booth, at fairs).
-func dayGrids(ev projections.Event, ms []projections.Meeting) []dayGrid {
+func dayGrids(ev conferences.Event, ms []conferences.Meeting) []dayGrid {
 	if len(ms) == 0 {
 		return nil
 	}
 	var cols []string
 	col := map[string]int{}
 	booths := false
-	key := func(m projections.Meeting) string {
+	key := func(m conferences.Meeting) string {
 		if m.Booth != "" {
 			return m.Booth
 		}
@@ -332,7 +334,7 @@ func dayGrids(ev projections.Event, ms []projections.Meeting) []dayGrid {
 			booths = booths || m.Booth != ""
 		}
 	}
-	bySlot := map[int][]*projections.Meeting{}
+	bySlot := map[int][]*conferences.Meeting{}
 	for i := range ms {
 		bySlot[ms[i].Slot] = append(bySlot[ms[i].Slot], &ms[i])
 	}
@@ -342,7 +344,7 @@ func dayGrids(ev projections.Event, ms []projections.Meeting) []dayGrid {
 		if len(days) == 0 || !days[len(days)-1].Day.Equal(day) {
 			days = append(days, dayGrid{Day: day, Columns: cols, Booths: booths})
 		}
-		row := gridRow{Slot: s, Cells: make([]*projections.Meeting, len(cols))}
+		row := gridRow{Slot: s, Cells: make([]*conferences.Meeting, len(cols))}
 		for _, b := range ev.Breaks {
 			row.Break = row.Break || s.StartsAt.Before(b.To) && b.From.Before(s.EndsAt)
 		}
@@ -481,8 +483,8 @@ func (c *Console) eventFile(req *request) error {
 
 // meetingView is one meeting with the organiser's forms.
 type meetingView struct {
-	Event     projections.Event
-	Meeting   projections.Meeting
+	Event     conferences.Event
+	Meeting   conferences.Meeting
 	Published bool
 	Tables    []int
 	Form      *form

@@ -11,7 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keylink/keylink/domain"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/directory"
 )
 
 // firmAdminRoutes registers the organiser's pages of firms: a firm's page
@@ -29,8 +30,8 @@ func (c *Console) firmAdminRoutes() {
 type firmView struct {
 	ID       uuid.UUID
 	Role     string
-	Supplier *projections.Supplier
-	Buyer    *projections.Buyer
+	Supplier *directory.Supplier
+	Buyer    *board.Buyer
 	History  []historyItem
 	// HistoryNext is the URL of the history's next page.
 	HistoryNext string
@@ -78,13 +79,13 @@ func (c *Console) renderFirm(req *request, status int, inv *invitation, invite, 
 	if v.KeyProduct == nil {
 		v.KeyProduct = newForm(map[string]string{"recognized_year": strconv.Itoa(c.cfg.Clock().Year())})
 	}
-	var s projections.Supplier
+	var s directory.Supplier
 	err = c.api(req, http.MethodGet, "/v1/suppliers/"+id.String(), nil, &s)
 	switch {
 	case err == nil:
 		v.Role, v.Supplier = RoleSupplier, &s
 	case errors.Is(err, domain.ErrNotFound):
-		var b projections.Buyer
+		var b board.Buyer
 		if err := c.api(req, http.MethodGet, "/v1/buyers/"+id.String(), nil, &b); err != nil {
 			return err
 		}
@@ -230,7 +231,7 @@ func listPage[T any](c *Console, req *request, route, page string, filters []str
 // buyerList: GET /console/buyers?q=&country= (GET /v1/buyers).
 func (c *Console) buyerList(req *request) error {
 	q := req.r.URL.Query()
-	v := listView[projections.BuyerSummary]{Q: q.Get("q"), Country: q.Get("country")}
+	v := listView[board.BuyerSummary]{Q: q.Get("q"), Country: q.Get("country")}
 	if err := listPage(c, req, "/v1/buyers", Prefix+"buyers", []string{"q", "country"}, &v); err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ func (c *Console) buyerList(req *request) error {
 func (c *Console) demandBoard(req *request) error {
 	c.waitAfter(req, "board")
 	q := req.r.URL.Query()
-	v := listView[projections.BoardDemand]{Q: q.Get("q"), Group: q.Get("industry_group"), Country: q.Get("country"),
+	v := listView[board.BoardDemand]{Q: q.Get("q"), Group: q.Get("industry_group"), Country: q.Get("country"),
 		Groups: domain.IndustryGroups}
 	if err := listPage(c, req, "/v1/demands", Prefix+"demands", []string{"q", "industry_group", "country"}, &v); err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/conferences"
 )
 
 // importRoutes registers the organiser's upload of spreadsheets (POST
@@ -28,7 +28,7 @@ var importKinds = []string{"suppliers", "buyers", "demands", "key_products", "re
 // the file.
 type importView struct {
 	Kinds   []string
-	Events  []projections.EventSummary
+	Events  []conferences.EventSummary
 	Form    *form
 	Result  *importResult
 	Problem string
@@ -58,7 +58,7 @@ func (c *Console) importPage(req *request) error {
 
 func (c *Console) renderImport(req *request, status int, f *form, res *importResult, problem string) error {
 	var evs struct {
-		Events []projections.EventSummary `json:"events"`
+		Events []conferences.EventSummary `json:"events"`
 	}
 	if err := c.api(req, http.MethodGet, "/v1/events", nil, &evs); err != nil {
 		return err

@@ -12,7 +12,11 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/projections"
+	"github.com/keylink/keylink/projections/board"
+	"github.com/keylink/keylink/projections/conferences"
+	"github.com/keylink/keylink/projections/directory"
+	"github.com/keylink/keylink/projections/matches"
+	"github.com/keylink/keylink/projections/search"
 )
 
 // sessionMaxAge matches the lifetime of the API's session tokens.
@@ -175,8 +179,8 @@ func (c *Console) waitAfter(req *request, names ...string) {
 // supplierView is the supplier page: profile, capabilities, match list and
 // the capability form.
 type supplierView struct {
-	Supplier projections.Supplier
-	Matches  projections.SupplierMatchList
+	Supplier directory.Supplier
+	Matches  matches.SupplierMatchList
 	Form     *form
 	Saved    bool
 }
@@ -208,15 +212,15 @@ func catchUp[T any](c *Console, req *request, names []string, get func() (T, err
 
 func (c *Console) renderSupplier(req *request, id uuid.UUID, status int, f *form) error {
 	ctx := req.r.Context()
-	sup, err := catchUp(c, req, []string{"directory"}, func() (projections.Supplier, error) {
-		return projections.GetSupplier(ctx, c.cfg.DB, id)
+	sup, err := catchUp(c, req, []string{"directory"}, func() (directory.Supplier, error) {
+		return directory.GetSupplier(ctx, c.cfg.DB, id)
 	})
 	if err != nil {
 		return err
 	}
 	// A firm that signed up a moment ago may not be in the matches yet:
 	// its page shows no matches rather than no page.
-	ms, err := projections.SupplierMatches(ctx, c.cfg.DB, id, projections.DefaultMatchLimit, c.cfg.Clock())
+	ms, err := matches.SupplierMatches(ctx, c.cfg.DB, id, matches.DefaultMatchLimit, c.cfg.Clock())
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return err
 	}
@@ -255,15 +259,15 @@ func afterURL(path string, pos int64) string {
 // buyerView is the buyer page: its demands with their ranked matches and
 // the demand form.
 type buyerView struct {
-	Buyer   projections.Buyer
+	Buyer   board.Buyer
 	Demands []demandView
 	Form    *form
 	Saved   bool
 }
 
 type demandView struct {
-	projections.Demand
-	Matches []projections.DemandMatch
+	board.Demand
+	Matches []matches.DemandMatch
 }
 
 func (c *Console) buyerPage(req *request) error {
@@ -277,8 +281,8 @@ func (c *Console) buyerPage(req *request) error {
 
 func (c *Console) renderBuyer(req *request, id uuid.UUID, status int, f *form) error {
 	ctx := req.r.Context()
-	b, err := catchUp(c, req, []string{"board"}, func() (projections.Buyer, error) {
-		return projections.GetBuyer(ctx, c.cfg.DB, id)
+	b, err := catchUp(c, req, []string{"board"}, func() (board.Buyer, error) {
+		return board.GetBuyer(ctx, c.cfg.DB, id)
 	})
 	if err != nil {
 		return err
@@ -287,7 +291,7 @@ func (c *Console) renderBuyer(req *request, id uuid.UUID, status int, f *form) e
 	for i := len(b.Demands) - 1; i >= 0; i-- {
 		d := demandView{Demand: b.Demands[i]}
 		if d.Status == "open" {
-			list, err := projections.DemandMatches(ctx, c.cfg.DB, d.ID, 10, c.cfg.Clock())
+			list, err := matches.DemandMatches(ctx, c.cfg.DB, d.ID, 10, c.cfg.Clock())
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return err
 			}
@@ -322,7 +326,7 @@ func (c *Console) postDemand(req *request) error {
 type directoryView struct {
 	Q, Group string
 	Groups   []domain.IndustryGroup
-	Page     projections.SupplierPage
+	Page     search.SupplierPage
 	NextURL  string
 }
 
@@ -336,7 +340,7 @@ func (c *Console) directory(req *request) error {
 	if v.Group != "" && !domain.IndustryGroup(v.Group).Valid() {
 		v.Group = ""
 	}
-	page, err := projections.SearchSuppliers(req.r.Context(), c.cfg.DB, projections.SupplierQuery{
+	page, err := search.SearchSuppliers(req.r.Context(), c.cfg.DB, search.SupplierQuery{
 		Q: v.Q, IndustryGroup: v.Group, Limit: 25, Cursor: q.Get("cursor")})
 	if err != nil {
 		if errors.Is(err, domain.ErrInvalid) {
@@ -355,7 +359,7 @@ func (c *Console) events(req *request) error {
 	if err := organiser(req); err != nil {
 		return err
 	}
-	list, err := projections.ListEvents(req.r.Context(), c.cfg.DB, 100)
+	list, err := conferences.ListEvents(req.r.Context(), c.cfg.DB, 100)
 	if err != nil {
 		return err
 	}
