@@ -24,39 +24,6 @@ import (
 // readConferences is the read model the event GETs wait for under ?after=P.
 var readConferences = []string{"conferences"}
 
-// conferenceRoutes registers the conference and trade-fair endpoints on g,
-// the authenticated /v1 group.
-func (s *Server) conferenceRoutes(g *echo.Group) {
-	read := s.after(readConferences)
-	report := readConferences
-	if s.proj.Projection("matches") != nil { // the report counts the match lists too
-		report = append(slices.Clone(report), "matches")
-	}
-	g.POST("/events", s.createEvent)
-	g.GET("/events", s.listEvents, read, paramsOnly())
-	g.GET("/events/:id", s.getEvent, read)
-	g.POST("/events/:id/registrations", s.registerFirm)
-	g.PUT("/events/:id/registrations/:org", s.reviseRegistration)
-	g.DELETE("/events/:id/registrations/:org", s.cancelRegistration)
-	g.POST("/events/:id/interpreters", s.declareInterpreters)
-	g.GET("/events/:id/meeting-requests", s.listMeetingRequests, read)
-	g.POST("/events/:id/meeting-requests", s.requestMeeting)
-	g.POST("/events/:id/meeting-requests/:rid/accept", s.acceptMeetingRequest)
-	g.POST("/events/:id/meeting-requests/:rid/decline", s.declineMeetingRequest)
-	g.POST("/events/:id/schedule", s.proposeSchedule)
-	g.GET("/events/:id/schedule", s.getSchedule, read)
-	g.POST("/events/:id/schedule/publish", s.publishSchedule)
-	g.POST("/events/:id/meetings/:mid/lock", s.lockMeeting)
-	g.POST("/events/:id/meetings/:mid/unlock", s.unlockMeeting)
-	g.POST("/events/:id/meetings/:mid/move", s.moveMeeting)
-	g.DELETE("/events/:id/meetings/:mid", s.cancelMeeting)
-	g.POST("/events/:id/meetings/:mid/feedback", s.giveFeedback)
-	g.POST("/events/:id/meetings/:mid/outcome", s.recordOutcome)
-	g.GET("/events/:id/agenda", s.getAgenda, read)
-	g.GET("/events/:id/agenda.ics", s.getAgendaICS, read)
-	g.GET("/events/:id/report", s.getReport, s.after(report))
-}
-
 func conferenceStream(id uuid.UUID) eventstore.Stream {
 	return eventstore.StreamOf(conference.StreamType, id)
 }

@@ -1,15 +1,9 @@
 package api
 
 import (
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/labstack/echo/v4"
-
-	"github.com/keylink/keylink/eventstore"
 )
 
 func TestICSFolding(t *testing.T) {
@@ -85,30 +79,5 @@ func TestNiceStep(t *testing.T) {
 		if got := niceStep(peak); got != want {
 			t.Errorf("niceStep(%d) = %d, want %d", peak, got, want)
 		}
-	}
-}
-
-// TestConferenceOperationsMatchRoutes keeps the OpenAPI description of the
-// conference routes in step with conferenceRoutes.
-func TestConferenceOperationsMatchRoutes(t *testing.T) {
-	t.Parallel()
-	proj, err := eventstore.NewProjector(nil, eventstore.ProjectorConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	(&Server{proj: proj}).conferenceRoutes(e.Group("/v1"))
-	var routes, described []string
-	for _, r := range e.Routes() {
-		path := regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
-		routes = append(routes, r.Method+" "+path)
-	}
-	for _, op := range conferenceOperations() {
-		described = append(described, op.method+" "+op.path)
-	}
-	slices.Sort(routes)
-	slices.Sort(described)
-	if !slices.Equal(routes, described) {
-		t.Fatalf("routes\n %q\ndescribed\n %q", routes, described)
 	}
 }

@@ -33,20 +33,6 @@ var hanoi = time.FixedZone("ICT", 7*3600)
 
 func dealStream(id uuid.UUID) eventstore.Stream { return eventstore.StreamOf(deal.StreamType, id) }
 
-// dealRoutes registers the deal and programme endpoints.
-func (s *Server) dealRoutes(g *echo.Group) {
-	read := s.after(readProgramme)
-	g.POST("/deals", s.openDeal)
-	g.POST("/deals/:id/stage", s.moveDeal)
-	g.POST("/deals/:id/mou", s.signMoU)
-	g.GET("/deals", s.listDeals, read)
-	g.GET("/deals/:id", s.getDeal, read)
-	g.POST("/suppliers/:id/support", s.recordSupport)
-	g.PUT("/programme/rates/:year", s.setRates)
-	g.GET("/programme/rates/:year", s.getRates, read)
-	g.GET("/programme/report", s.getProgrammeReport, s.after(programmeReads))
-}
-
 // dealActor is the caller as the deal aggregate sees it.
 func dealActor(c echo.Context) deal.Actor {
 	if p := principal(c); p.Role != RoleOrganiser {

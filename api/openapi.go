@@ -2,8 +2,11 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,85 +18,37 @@ import (
 	"github.com/keylink/keylink/domain"
 )
 
-// operation documents one route. Request and response are Go values whose
-// types are reflected into JSON Schemas, so the document follows the code.
-type operation struct {
-	method, path, summary string
-	public                bool
-	request, response     any
-	status                int
-	errors                []int
-	query                 []string
-	produces              string   // a non-JSON media type of the 2xx answer
-	consumes              []string // non-JSON media types of the request body (a file upload)
+// mediaTypes are the answers of each ?format= value.
+var mediaTypes = map[string]string{
+	formatJSON: echo.MIMEApplicationJSON,
+	formatCSV:  mimeCSV,
+	formatXLSX: mimeXLSX,
+	formatHTML: echo.MIMETextHTML,
 }
 
-// openapiDoc builds the OpenAPI 3.0 document of ops.
-func openapiDoc(ops []operation) ([]byte, error) {
-	r := &reflector{schemas: map[string]any{}}
+// openapiDoc builds the OpenAPI 3.0 document of the route table. Request and
+// response bodies are Go values whose types are reflected into JSON Schemas
+// (see reflector), so the document follows the code; docs (fieldDocs) say
+// what the types cannot.
+func openapiDoc(routes []route, docs map[fieldKey]fieldDoc) ([]byte, error) {
+	r := &reflector{schemas: map[string]any{}, docs: docs, used: map[fieldKey]bool{}}
 	paths := map[string]map[string]any{}
-	for _, op := range ops {
-		item := paths[op.path]
+	for _, rt := range routes {
+		item := paths[rt.path]
 		if item == nil {
 			item = map[string]any{}
-			paths[op.path] = item
+			paths[rt.path] = item
 		}
-		o := map[string]any{"summary": op.summary, "operationId": strings.ToLower(op.method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(op.path)}
-		var params []any
-		for _, seg := range strings.Split(op.path, "/") {
-			if strings.HasPrefix(seg, "{") {
-				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-			}
+		method := strings.ToLower(rt.method)
+		if _, dup := item[method]; dup {
+			return nil, fmt.Errorf("openapi: %s %s is in the route table twice", rt.method, rt.path)
 		}
-		for _, q := range op.query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
-		}
-		if op.method == http.MethodGet {
-			params = append(params, map[string]any{"name": "after", "in": "query", "description": "wait (at most 5 s) until the read model has applied this global position",
-				"schema": map[string]any{"type": "integer", "minimum": 0}})
-		} else {
-			params = append(params,
-				map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 200}},
-				map[string]any{"name": "If-Match", "in": "header", "description": `stream version, e.g. "3"; 412 when stale`, "schema": map[string]any{"type": "string"}})
-		}
-		o["parameters"] = params
-		if len(op.consumes) > 0 {
-			content := map[string]any{}
-			for _, mt := range op.consumes {
-				content[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
-			}
-			o["requestBody"] = map[string]any{"required": true, "content": content}
-		}
-		if op.request != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": r.schema(reflect.TypeOf(op.request))}}}
-		}
-		status := op.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		ok := map[string]any{"description": http.StatusText(status)}
-		switch {
-		case op.produces != "":
-			ok["content"] = map[string]any{op.produces: map[string]any{"schema": map[string]any{"type": "string"}}}
-		case op.response != nil:
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": r.schema(reflect.TypeOf(op.response))}}
-		}
-		responses := map[string]any{strconv.Itoa(status): ok}
-		errs := append([]int{http.StatusBadRequest, http.StatusServiceUnavailable}, op.errors...)
-		if !op.public {
-			errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)
-		}
-		for _, e := range errs {
-			responses[strconv.Itoa(e)] = map[string]any{"description": http.StatusText(e),
-				"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
-		}
-		o["responses"] = responses
-		if !op.public {
-			o["security"] = []any{map[string]any{"bearer": []any{}}}
-		}
-		item[strings.ToLower(op.method)] = o
+		item[method] = r.operation(rt)
 	}
 	r.schema(reflect.TypeOf(Problem{}))
+	if err := r.unused(); err != nil {
+		return nil, err
+	}
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "KeyLink API", "version": "1",
@@ -105,9 +60,121 @@ func openapiDoc(ops []operation) ([]byte, error) {
 	return json.MarshalIndent(doc, "", "  ")
 }
 
+// operation describes one route.
+func (r *reflector) operation(rt route) map[string]any {
+	o := map[string]any{"summary": rt.summary,
+		"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(rt.path)}
+	params := []any{}
+	for _, seg := range strings.Split(rt.path, "/") {
+		if strings.HasPrefix(seg, "{") {
+			name := strings.Trim(seg, "{}")
+			schema := map[string]any{"type": "string", "format": "uuid"}
+			if name == "year" {
+				schema = map[string]any{"type": "integer"}
+			}
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": schema})
+		}
+	}
+	query := slices.Clone(rt.query)
+	if len(rt.formats) > 0 {
+		query = append(query, oneOf("format", "the answer's form (default "+rt.formats[0]+")", rt.formats...))
+		if slices.Contains(rt.formats, formatCSV) {
+			query = append(query, text("section", "with format=csv: the one table to give (default the first); format=xlsx gives every table, one sheet each"))
+		}
+	}
+	for _, q := range query {
+		p := map[string]any{"name": q.name, "in": "query", "schema": q.schema}
+		if q.about != "" {
+			p["description"] = q.about
+		}
+		if q.required {
+			p["required"] = true
+		}
+		params = append(params, p)
+	}
+	if rt.method == http.MethodGet {
+		if strings.HasPrefix(rt.path, "/v1/") {
+			params = append(params, map[string]any{"name": "after", "in": "query", "description": "wait (at most 5 s) until the read model has applied this global position",
+				"schema": map[string]any{"type": "integer", "minimum": 0}})
+		}
+	} else {
+		params = append(params,
+			map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 200}},
+			map[string]any{"name": "If-Match", "in": "header", "description": `stream version, e.g. "3"; 412 when stale`, "schema": map[string]any{"type": "string"}})
+	}
+	o["parameters"] = params
+	switch {
+	case len(rt.consumes) > 0:
+		content := map[string]any{}
+		for _, mt := range rt.consumes {
+			content[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		}
+		o["requestBody"] = map[string]any{"required": true, "content": content}
+	case rt.request != nil:
+		o["requestBody"] = map[string]any{"required": !rt.bodyOptional,
+			"content": map[string]any{echo.MIMEApplicationJSON: map[string]any{"schema": r.schema(reflect.TypeOf(rt.request))}}}
+	}
+	status := rt.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	ok := map[string]any{"description": http.StatusText(status)}
+	content := map[string]any{}
+	if rt.produces != "" {
+		content[rt.produces] = map[string]any{"schema": map[string]any{"type": "string"}}
+	} else if rt.response != nil {
+		content[echo.MIMEApplicationJSON] = map[string]any{"schema": r.schema(reflect.TypeOf(rt.response))}
+	}
+	for _, f := range rt.formats {
+		if mt := mediaTypes[f]; mt != echo.MIMEApplicationJSON {
+			schema := map[string]any{"type": "string"}
+			if f == formatXLSX {
+				schema["format"] = "binary"
+			}
+			content[mt] = map[string]any{"schema": schema}
+		}
+	}
+	if len(content) > 0 {
+		ok["content"] = content
+	}
+	responses := map[string]any{strconv.Itoa(status): ok}
+	errs := append([]int{http.StatusBadRequest, http.StatusServiceUnavailable}, rt.errors...)
+	if !rt.public {
+		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)
+	}
+	for _, e := range errs {
+		responses[strconv.Itoa(e)] = map[string]any{"description": http.StatusText(e),
+			"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
+	}
+	o["responses"] = responses
+	if !rt.public {
+		o["security"] = []any{map[string]any{"bearer": []any{}}}
+	}
+	return o
+}
+
 // reflector turns Go types into JSON Schemas (OpenAPI 3.0 dialect), naming
-// struct types under components.schemas.
-type reflector struct{ schemas map[string]any }
+// struct types under components.schemas. A string type with a closed set of
+// values (enumTypes) gets its enum; docs say more of single fields.
+// A field is required unless it is omitempty, omitzero or a pointer, or
+// docs say otherwise.
+type reflector struct {
+	schemas map[string]any
+	docs    map[fieldKey]fieldDoc
+	used    map[fieldKey]bool
+}
+
+// unused reports the entries of docs that name no field the document
+// reached: a renamed field must not lose its documentation silently.
+func (r *reflector) unused() error {
+	var errs []error
+	for k := range r.docs {
+		if !r.used[k] {
+			errs = append(errs, fmt.Errorf("openapi: fieldDocs names %s.%s, which no documented body has", k.t, k.field))
+		}
+	}
+	return errors.Join(errs...)
+}
 
 var (
 	uuidType = reflect.TypeOf(uuid.UUID{})
@@ -126,6 +193,9 @@ func (r *reflector) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "format": "date"}
 	case rawType:
 		return map[string]any{"type": "object"}
+	}
+	if values, ok := enumTypes[t]; ok {
+		return map[string]any{"type": "string", "enum": values}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -148,11 +218,7 @@ func (r *reflector) schema(t reflect.Type) map[string]any {
 	case reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": r.schema(t.Elem())}
 	case reflect.Struct:
-		name := t.Name()
-		if pkg := t.PkgPath(); pkg != "" && !strings.HasSuffix(pkg, "/api") {
-			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
-		}
-		name = strings.ReplaceAll(name, ".", "_")
+		name := schemaName(t)
 		if name == "" {
 			return r.object(t)
 		}
@@ -163,6 +229,15 @@ func (r *reflector) schema(t reflect.Type) map[string]any {
 		return map[string]any{"$ref": "#/components/schemas/" + name}
 	}
 	return map[string]any{}
+}
+
+// schemaName names a struct type: its name in api, package_Name elsewhere.
+func schemaName(t reflect.Type) string {
+	name := t.Name()
+	if pkg := t.PkgPath(); pkg != "" && !strings.HasSuffix(pkg, "/api") {
+		name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
+	}
+	return strings.ReplaceAll(name, ".", "_")
 }
 
 func (r *reflector) object(t reflect.Type) map[string]any {
@@ -190,8 +265,16 @@ func (r *reflector) object(t reflect.Type) map[string]any {
 			if name == "" {
 				name = f.Name
 			}
-			props[name] = r.schema(f.Type)
-			if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+			omit := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
+			isRequired := !omit && f.Type.Kind() != reflect.Pointer
+			s := r.schema(f.Type)
+			if d, ok := r.docs[fieldKey{t, name}]; ok {
+				r.used[fieldKey{t, name}] = true
+				s = d.apply(r, s)
+				isRequired = (isRequired || d.required) && !d.optional
+			}
+			props[name] = s
+			if isRequired {
 				required = append(required, name)
 			}
 		}
@@ -201,6 +284,49 @@ func (r *reflector) object(t reflect.Type) map[string]any {
 	if len(required) > 0 {
 		sort.Strings(required)
 		s["required"] = required
+	}
+	return s
+}
+
+// fieldKey names a field by its struct and its JSON name.
+type fieldKey struct {
+	t     reflect.Type
+	field string
+}
+
+// fieldDoc is what the Go type of a field cannot say: a closed set of
+// values of a plain string, a format, whether a request may leave it out.
+type fieldDoc struct {
+	enum               []string
+	format, about      string
+	optional, required bool
+	// oneOf replaces the reflected schema by one of these types'.
+	oneOf []reflect.Type
+}
+
+func (d fieldDoc) apply(r *reflector, s map[string]any) map[string]any {
+	if d.oneOf != nil {
+		var alts []any
+		for _, t := range d.oneOf {
+			alts = append(alts, r.schema(t))
+		}
+		s = map[string]any{"oneOf": alts}
+	}
+	target := s
+	if items, ok := s["items"].(map[string]any); ok && s["type"] == "array" {
+		target = items // the enum or format of each item
+	}
+	if d.enum != nil {
+		target["enum"] = d.enum
+	}
+	if d.format != "" {
+		target["format"] = d.format
+	}
+	if d.about != "" {
+		if _, ref := s["$ref"]; ref { // a $ref takes no siblings in OpenAPI 3.0
+			s = map[string]any{"allOf": []any{s}}
+		}
+		s["description"] = d.about
 	}
 	return s
 }

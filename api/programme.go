@@ -115,6 +115,12 @@ func (s *Server) setRates(c echo.Context) error {
 	})
 }
 
+// ratesAnswer is the answer of GET /v1/programme/rates/{year}.
+type ratesAnswer struct {
+	Year   int                `json:"year"`
+	VNDPer map[string]float64 `json:"vnd_per"`
+}
+
 // getRates: GET /v1/programme/rates/{year} (organiser).
 func (s *Server) getRates(c echo.Context) error {
 	if err := requireOrganiser(c); err != nil {

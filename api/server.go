@@ -16,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/keylink/keylink/eventstore"
 )
@@ -60,7 +59,7 @@ type Server struct {
 	log   *slog.Logger
 	now   func() time.Time
 	cfg   Config
-	// openapi is the OpenAPI document, built once from operations().
+	// openapi is the OpenAPI document, built once from routeTable().
 	openapi []byte
 	tokens  tokenCache
 	pw      *passwords
@@ -99,19 +98,12 @@ func New(cfg Config) (*Server, error) {
 	s.e.Use(s.accessLog)
 	s.e.Use(httpMetrics(cfg.Registerer))
 
-	s.e.GET("/healthz", s.healthz)
-	s.e.GET("/readyz", s.readyz)
-	s.e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(cfg.Gatherer, promhttp.HandlerOpts{})))
-	s.routes()
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	if err := s.consoleRoutes(); err != nil {
 		return nil, err
 	}
-	doc, err := openapiDoc(s.operations())
-	if err != nil {
-		return nil, err
-	}
-	s.openapi = doc
-	s.e.GET("/v1/openapi.json", s.serveOpenAPI)
 	return s, nil
 }
 
