@@ -243,8 +243,10 @@ func schemaName(t reflect.Type) string {
 func (r *reflector) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	var required []string
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
+	// walk adds the fields of t; those of an embedded pointer (absent
+	// when it is nil) are all optional.
+	var walk func(t reflect.Type, optional bool)
+	walk = func(t reflect.Type, optional bool) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			tag := f.Tag.Get("json")
@@ -258,7 +260,7 @@ func (r *reflector) object(t reflect.Type) map[string]any {
 					ft = ft.Elem()
 				}
 				if ft.Kind() == reflect.Struct && ft != uuidType && ft != timeType && ft != dateType {
-					walk(ft)
+					walk(ft, optional || f.Type.Kind() == reflect.Pointer)
 					continue
 				}
 			}
@@ -266,7 +268,7 @@ func (r *reflector) object(t reflect.Type) map[string]any {
 				name = f.Name
 			}
 			omit := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
-			isRequired := !omit && f.Type.Kind() != reflect.Pointer
+			isRequired := !optional && !omit && f.Type.Kind() != reflect.Pointer
 			s := r.schema(f.Type)
 			if d, ok := r.docs[fieldKey{t, name}]; ok {
 				r.used[fieldKey{t, name}] = true
@@ -279,7 +281,7 @@ func (r *reflector) object(t reflect.Type) map[string]any {
 			}
 		}
 	}
-	walk(t)
+	walk(t, false)
 	s := map[string]any{"type": "object", "properties": props}
 	if len(required) > 0 {
 		sort.Strings(required)
