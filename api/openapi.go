@@ -282,7 +282,8 @@ func (r *reflector) object(t reflect.Type) map[string]any {
 		}
 	}
 	walk(t, false)
-	s := map[string]any{"type": "object", "properties": props}
+	// Requests with unknown fields are refused (400), answers have none.
+	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
 		sort.Strings(required)
 		s["required"] = required

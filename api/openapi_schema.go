@@ -10,6 +10,7 @@ import (
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/deal"
+	"github.com/keylink/keylink/domain/rates"
 	"github.com/keylink/keylink/domain/schedule"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/domain/support"
@@ -42,7 +43,18 @@ var (
 	dealPage             = programme.DealPage{}
 	dealView             = programme.Deal{}
 	programmeReport      = programme.ProgrammeReport{}
+	ratesBody            = foreignRates()
 )
+
+// foreignRates is the body of PUT /v1/programme/rates/{year}: an object
+// with an optional number, dong per unit, for each of rates.Foreign.
+func foreignRates() any {
+	var fields []reflect.StructField
+	for _, c := range rates.Foreign {
+		fields = append(fields, reflect.StructField{Name: c, Type: reflect.TypeFor[float64](), Tag: reflect.StructTag(`json:"` + c + `,omitempty"`)})
+	}
+	return reflect.New(reflect.StructOf(fields)).Elem().Interface()
+}
 
 // Closed sets of values the domain declares as constants.
 var (

@@ -14,6 +14,7 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/deal"
+	"github.com/keylink/keylink/domain/rates"
 )
 
 // Read models each GET waits for under ?after=P.
@@ -65,12 +66,18 @@ type param struct {
 	schema      map[string]any
 }
 
+// text, integer, uuidParam, flag and oneOf make query parameters of each
+// kind; integer takes its minimum and maximum, when it has them.
 func text(name, about string) param {
 	return param{name: name, about: about, schema: map[string]any{"type": "string"}}
 }
 
-func integer(name, about string, min int) param {
-	return param{name: name, about: about, schema: map[string]any{"type": "integer", "minimum": min}}
+func integer(name, about string, bounds ...int) param {
+	schema := map[string]any{"type": "integer"}
+	for i, b := range bounds {
+		schema[[]string{"minimum", "maximum"}[i]] = b
+	}
+	return param{name: name, about: about, schema: schema}
 }
 
 func uuidParam(name, about string) param {
@@ -156,7 +163,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/v1/suppliers", handler: s.searchSuppliers, reads: readSearch,
 			summary: "The supplier directory: words of names, key products, capabilities and ward (ignoring case, Vietnamese diacritics, English plurals and spellings), most relevant first with q, else by name; certification=ISO 9001 is any edition with a certificate valid today; cursor pagination and total; an unknown parameter is a 400",
 			query: []param{qParam, groupParam, certParam, text("district", "the former district"), wardParam,
-				flag("key_product", "only firms with a recognised key product"), integer("recognized_year", "year of a key-product recognition", 1900),
+				flag("key_product", "only firms with a recognised key product"), integer("recognized_year", "year of a key-product recognition", 1900, 9999),
 				text("tax_code", "10 digits, optionally - and 3 digits"), limitParam, cursorParam},
 			formats: []string{formatJSON, formatCSV, formatXLSX}, response: supplierPage},
 		{method: "GET", path: "/v1/suppliers/{id}/history", handler: s.supplierHistory,
@@ -280,12 +287,12 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/v1/deals/{id}", handler: s.getDeal, reads: readProgramme, summary: "A deal with its history", response: dealView, errors: found},
 		{method: "PUT", path: "/v1/programme/rates/{year}", handler: s.setRates,
 			summary: "Replace a year's exchange rates, dong per unit: {\"USD\": 25400} (organiser)",
-			request: map[deal.Currency]float64{}, response: answer{}, errors: dealWriteErrors},
+			request: ratesBody, response: answer{}, errors: dealWriteErrors},
 		{method: "GET", path: "/v1/programme/rates/{year}", handler: s.getRates, reads: readProgramme,
 			summary: "A year's exchange rates (organiser)", response: ratesAnswer{}, errors: found},
 		{method: "GET", path: "/v1/programme/report", handler: s.getProgrammeReport, reads: programmeReads,
 			summary:  "The city's indicators of a year beside their targets and the year before, as JSON, a Vietnamese HTML page (English with Accept-Language: en) or XLSX (organiser)",
-			response: programmeReport, query: []param{integer("year", "", 2000).mandatory()}, formats: []string{formatJSON, formatHTML, formatXLSX}},
+			response: programmeReport, query: []param{integer("year", "", rates.MinYear, rates.MaxYear).mandatory()}, formats: []string{formatJSON, formatHTML, formatXLSX}},
 	}
 }
 
