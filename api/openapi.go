@@ -62,8 +62,27 @@ func openapiDoc(routes []route, docs map[fieldKey]fieldDoc) ([]byte, error) {
 
 // operation describes one route.
 func (r *reflector) operation(rt route) map[string]any {
-	o := map[string]any{"summary": rt.summary,
+	o := map[string]any{"summary": rt.summary, "parameters": parameters(rt), "responses": r.responses(rt),
 		"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(rt.path)}
+	switch {
+	case len(rt.consumes) > 0:
+		content := map[string]any{}
+		for _, mt := range rt.consumes {
+			content[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		}
+		o["requestBody"] = map[string]any{"required": true, "content": content}
+	case rt.request != nil:
+		o["requestBody"] = map[string]any{"required": !rt.bodyOptional,
+			"content": map[string]any{echo.MIMEApplicationJSON: map[string]any{"schema": r.schema(reflect.TypeOf(rt.request))}}}
+	}
+	if !rt.public {
+		o["security"] = []any{map[string]any{"bearer": []any{}}}
+	}
+	return o
+}
+
+// parameters are a route's path and query parameters, and its headers.
+func parameters(rt route) []any {
 	params := []any{}
 	for _, seg := range strings.Split(rt.path, "/") {
 		if strings.HasPrefix(seg, "{") {
@@ -75,14 +94,7 @@ func (r *reflector) operation(rt route) map[string]any {
 			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": schema})
 		}
 	}
-	query := slices.Clone(rt.query)
-	if len(rt.formats) > 0 {
-		query = append(query, oneOf("format", "the answer's form (default "+rt.formats[0]+")", rt.formats...))
-		if slices.Contains(rt.formats, formatCSV) {
-			query = append(query, text("section", "with format=csv: the one table to give (default the first); format=xlsx gives every table, one sheet each"))
-		}
-	}
-	for _, q := range query {
+	for _, q := range rt.queryParams() {
 		p := map[string]any{"name": q.name, "in": "query", "schema": q.schema}
 		if q.about != "" {
 			p["description"] = q.about
@@ -97,23 +109,16 @@ func (r *reflector) operation(rt route) map[string]any {
 			params = append(params, map[string]any{"name": "after", "in": "query", "description": "wait (at most 5 s) until the read model has applied this global position",
 				"schema": map[string]any{"type": "integer", "minimum": 0}})
 		}
-	} else {
-		params = append(params,
-			map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 200}},
-			map[string]any{"name": "If-Match", "in": "header", "description": `stream version, e.g. "3"; 412 when stale`, "schema": map[string]any{"type": "string"}})
+		return params
 	}
-	o["parameters"] = params
-	switch {
-	case len(rt.consumes) > 0:
-		content := map[string]any{}
-		for _, mt := range rt.consumes {
-			content[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
-		}
-		o["requestBody"] = map[string]any{"required": true, "content": content}
-	case rt.request != nil:
-		o["requestBody"] = map[string]any{"required": !rt.bodyOptional,
-			"content": map[string]any{echo.MIMEApplicationJSON: map[string]any{"schema": r.schema(reflect.TypeOf(rt.request))}}}
-	}
+	return append(params,
+		map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 200}},
+		map[string]any{"name": "If-Match", "in": "header", "description": `stream version, e.g. "3"; 412 when stale`, "schema": map[string]any{"type": "string"}})
+}
+
+// responses are a route's answer, in each of its media types, and its
+// errors as problem details.
+func (r *reflector) responses(rt route) map[string]any {
 	status := rt.status
 	if status == 0 {
 		status = http.StatusOK
@@ -146,11 +151,7 @@ func (r *reflector) operation(rt route) map[string]any {
 		responses[strconv.Itoa(e)] = map[string]any{"description": http.StatusText(e),
 			"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
 	}
-	o["responses"] = responses
-	if !rt.public {
-		o["security"] = []any{map[string]any{"bearer": []any{}}}
-	}
-	return o
+	return responses
 }
 
 // reflector turns Go types into JSON Schemas (OpenAPI 3.0 dialect), naming

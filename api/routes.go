@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -68,11 +69,11 @@ type param struct {
 
 // text, integer, uuidParam, flag and oneOf make query parameters of each
 // kind; integer takes its minimum and maximum, when it has them.
-func text(name, about string) param {
+func qText(name, about string) param {
 	return param{name: name, about: about, schema: map[string]any{"type": "string"}}
 }
 
-func integer(name, about string, bounds ...int) param {
+func qInt(name, about string, bounds ...int) param {
 	schema := map[string]any{"type": "integer"}
 	for i, b := range bounds {
 		schema[[]string{"minimum", "maximum"}[i]] = b
@@ -80,15 +81,15 @@ func integer(name, about string, bounds ...int) param {
 	return param{name: name, about: about, schema: schema}
 }
 
-func uuidParam(name, about string) param {
+func qUUID(name, about string) param {
 	return param{name: name, about: about, schema: map[string]any{"type": "string", "format": "uuid"}}
 }
 
-func flag(name, about string) param {
+func qBool(name, about string) param {
 	return param{name: name, about: about, schema: map[string]any{"type": "boolean"}}
 }
 
-func oneOf[T ~string](name, about string, values ...T) param {
+func qEnum[T ~string](name, about string, values ...T) param {
 	return param{name: name, about: about, schema: map[string]any{"type": "string", "enum": strs(values)}}
 }
 
@@ -96,34 +97,24 @@ func (p param) mandatory() param { p.required = true; return p }
 
 // Parameters several lists share.
 var (
-	limitParam  = integer("limit", "page size", 1)
-	cursorParam = text("cursor", "next_cursor of the previous page")
-	qParam      = text("q", "words to find, ignoring case and Vietnamese diacritics")
-	groupParam  = oneOf("industry_group", "", domain.IndustryGroups...)
-	certParam   = text("certification", "a standard held with a certificate valid today; ISO 9001 matches any edition")
-	country     = text("country", "ISO 3166-1 alpha-2")
-	wardParam   = text("ward", "one of Hanoi's 126 wards and communes, with or without Phường/Xã, any case and diacritics")
-	pageParams  = []param{limitParam, cursorParam}
-	agendaOrg   = uuidParam("organisation_id", "the firm whose agenda (organiser; a firm reads its own)")
+	qLimit     = qInt("limit", "page size", 1)
+	qCursor    = qText("cursor", "next_cursor of the previous page")
+	qWords     = qText("q", "words to find, ignoring case and Vietnamese diacritics")
+	qGroup     = qEnum("industry_group", "", domain.IndustryGroups...)
+	qCert      = qText("certification", "a standard held with a certificate valid today; ISO 9001 matches any edition")
+	qCountry   = qText("country", "ISO 3166-1 alpha-2")
+	qWard      = qText("ward", "one of Hanoi's 126 wards and communes, with or without Phường/Xã, any case and diacritics")
+	qPage      = []param{qLimit, qCursor}
+	qAgendaOrg = qUUID("organisation_id", "the firm whose agenda (organiser; a firm reads its own)")
 )
 
-// Error statuses beside 400 and 503 (every route) and 401 and 403 (every
-// authenticated one).
-const (
-	notFound = 404
-	conflict = 409
-	stale    = 412
-	reused   = 422
-	tooLarge = 413
-	tooMany  = 429
-)
-
-var writeErrors = []int{notFound, conflict, stale, reused, tooLarge}
+// writeErrors are the statuses of a command beside 400 and 503 (every
+// route) and 401 and 403 (every authenticated one).
+var writeErrors = []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge}
 
 // routeTable lists every endpoint but the console.
 func (s *Server) routeTable() []route {
-	read, found := []int{notFound}, []int{notFound}
-	write := writeErrors
+	found, write := []int{http.StatusNotFound}, writeErrors
 	conf := readConferences
 	return []route{
 		{method: "GET", path: "/healthz", handler: s.healthz, summary: "The process is up", public: true},
@@ -134,53 +125,53 @@ func (s *Server) routeTable() []route {
 
 		// Accounts.
 		{method: "POST", path: "/v1/signup", handler: s.signup, summary: "Create a supplier or buyer firm and its first user", public: true, limited: true,
-			request: signupRequest{}, response: signupAnswer{}, status: 201, errors: []int{conflict, reused, tooLarge, tooMany}},
+			request: signupRequest{}, response: signupAnswer{}, status: http.StatusCreated, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests}},
 		{method: "POST", path: "/v1/sessions", handler: s.login, summary: "Log in; the same 401 for an unknown e-mail and a wrong password", public: true, limited: true,
-			request: sessionRequest{}, response: sessionAnswer{}, status: 201, errors: []int{401, tooMany}},
+			request: sessionRequest{}, response: sessionAnswer{}, status: http.StatusCreated, errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}},
 		{method: "POST", path: "/v1/invitations/accept", handler: s.acceptInvitation, public: true, limited: true,
 			summary: "Accept an invitation with a password: creates a user of the invited firm; 410 for an unknown, used or expired token",
-			request: acceptRequest{}, response: acceptAnswer{}, status: 201, errors: []int{conflict, 410, reused, tooLarge, tooMany}},
-		{method: "DELETE", path: "/v1/sessions/current", handler: s.logout, summary: "Revoke the caller's token", status: 204},
+			request: acceptRequest{}, response: acceptAnswer{}, status: http.StatusCreated, errors: []int{http.StatusConflict, http.StatusGone, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests}},
+		{method: "DELETE", path: "/v1/sessions/current", handler: s.logout, summary: "Revoke the caller's token", status: http.StatusNoContent},
 		{method: "POST", path: "/v1/organisations/{id}/invitations", handler: s.invite,
 			summary: "Invite an e-mail address to a firm (organiser, or a user of the firm); the one-time token is valid 14 days and shown only here",
-			request: inviteRequest{}, response: inviteAnswer{}, status: 201, errors: []int{notFound, reused, tooLarge}},
+			request: inviteRequest{}, response: inviteAnswer{}, status: http.StatusCreated, errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge}},
 
 		// Suppliers.
 		{method: "POST", path: "/v1/suppliers", handler: s.registerSupplier, summary: "Register a supplier (organiser)",
-			request: supplierRegistration, response: answer{}, status: 201, errors: write},
+			request: supplierRegistration, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "PUT", path: "/v1/suppliers/{id}", handler: s.reviseSupplier, summary: "Replace a supplier's profile (the tax code cannot change)",
 			request: supplierRegistration, response: answer{}, errors: write},
 		{method: "POST", path: "/v1/suppliers/{id}/capabilities", handler: s.declareCapability, summary: "Declare a capability",
-			request: supplierCapability, response: answer{}, status: 201, errors: write},
+			request: supplierCapability, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "PUT", path: "/v1/suppliers/{id}/capabilities/{cid}", handler: s.reviseCapability, summary: "Replace a capability",
 			request: supplierCapability, response: answer{}, errors: write},
 		{method: "DELETE", path: "/v1/suppliers/{id}/capabilities/{cid}", handler: s.withdrawCapability, summary: "Withdraw a capability",
 			response: answer{}, errors: write},
 		{method: "POST", path: "/v1/suppliers/{id}/key-products", handler: s.recogniseKeyProduct, summary: "Record the city's key-product recognition (organiser)",
-			request: supplierKeyProduct, response: answer{}, status: 201, errors: write},
+			request: supplierKeyProduct, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "GET", path: "/v1/suppliers/{id}", handler: s.getSupplier, reads: readDirectory,
 			summary: "A supplier's profile with its capabilities and key products", response: supplierProfile, errors: found},
 		{method: "GET", path: "/v1/suppliers", handler: s.searchSuppliers, reads: readSearch,
 			summary: "The supplier directory: words of names, key products, capabilities and ward (ignoring case, Vietnamese diacritics, English plurals and spellings), most relevant first with q, else by name; certification=ISO 9001 is any edition with a certificate valid today; cursor pagination and total; an unknown parameter is a 400",
-			query: []param{qParam, groupParam, certParam, text("district", "the former district"), wardParam,
-				flag("key_product", "only firms with a recognised key product"), integer("recognized_year", "year of a key-product recognition", 1900, 9999),
-				text("tax_code", "10 digits, optionally - and 3 digits"), limitParam, cursorParam},
+			query: []param{qWords, qGroup, qCert, qText("district", "the former district"), qWard,
+				qBool("key_product", "only firms with a recognised key product"), qInt("recognized_year", "year of a key-product recognition", 1900, 9999),
+				qText("tax_code", "10 digits, optionally - and 3 digits"), qLimit, qCursor},
 			formats: []string{formatJSON, formatCSV, formatXLSX}, response: supplierPage},
 		{method: "GET", path: "/v1/suppliers/{id}/history", handler: s.supplierHistory,
 			summary:  "A supplier's events, oldest first: who did what and when (organiser, or the supplier)",
-			response: historyPage{}, query: pageParams, errors: found},
+			response: historyPage{}, query: qPage, errors: found},
 		{method: "GET", path: "/v1/suppliers/{id}/matches", handler: s.supplierMatches, reads: readMatches, strict: true,
 			summary:  "The open demands a supplier can serve, best first (organiser or the supplier)",
-			response: supplierMatchList, query: []param{limitParam}, errors: found},
+			response: supplierMatchList, query: []param{qLimit}, errors: found},
 		{method: "POST", path: "/v1/suppliers/{id}/support", handler: s.recordSupport,
 			summary: "Record the city's support to a supplier under a programme in a year (organiser)",
-			request: supportGrant, response: answer{}, status: 201, errors: dealWriteErrors},
+			request: supportGrant, response: answer{}, status: http.StatusCreated, errors: dealWriteErrors},
 
 		// Buyers and demands.
 		{method: "POST", path: "/v1/buyers", handler: s.registerBuyer, summary: "Register an FDI buyer (organiser)",
-			request: buyerRegistration, response: answer{}, status: 201, errors: write},
+			request: buyerRegistration, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "POST", path: "/v1/buyers/{id}/demands", handler: s.postDemand, summary: "Post a demand",
-			request: buyerDemand, response: answer{}, status: 201, errors: write},
+			request: buyerDemand, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "PUT", path: "/v1/buyers/{id}/demands/{did}", handler: s.reviseDemand, summary: "Replace an open demand",
 			request: buyerDemand, response: answer{}, errors: write},
 		{method: "POST", path: "/v1/buyers/{id}/demands/{did}/close", handler: s.closeDemand, summary: "Close a demand as fulfilled or cancelled",
@@ -189,29 +180,29 @@ func (s *Server) routeTable() []route {
 			summary: "A buyer's profile with its demands", response: buyerProfile, errors: found},
 		{method: "GET", path: "/v1/buyers", handler: s.listBuyers, reads: readBoard,
 			summary:  "The buyer list: words of names and parent groups, most relevant first with q, else by name; cursor pagination and total",
-			response: buyerPage, query: []param{qParam, country, wardParam, limitParam, cursorParam}},
+			response: buyerPage, query: []param{qWords, qCountry, qWard, qLimit, qCursor}},
 		{method: "GET", path: "/v1/buyers/{id}/history", handler: s.buyerHistory,
 			summary:  "A buyer's events, oldest first: who did what and when (organiser, or the buyer)",
-			response: historyPage{}, query: pageParams, errors: found},
+			response: historyPage{}, query: qPage, errors: found},
 		{method: "GET", path: "/v1/demands", handler: s.listDemands, reads: readBoardMatches,
 			summary:  "The board of open demands, newest first (most relevant first with q); hs is a code prefix; a supplier reads each demand with its own match (null when none), others without the match field",
-			response: demandBoardPage, query: []param{qParam, groupParam, text("hs", "an HS code prefix"), certParam, country, limitParam, cursorParam}},
+			response: demandBoardPage, query: []param{qWords, qGroup, qText("hs", "an HS code prefix"), qCert, qCountry, qLimit, qCursor}},
 		{method: "GET", path: "/v1/demands/{did}/matches", handler: s.demandMatches, reads: readMatches, strict: true,
 			summary:  "A demand's ranked, explained match list, best first (organiser or the demand's buyer)",
-			response: demandMatchList, query: []param{limitParam}, formats: []string{formatJSON, formatCSV, formatXLSX}, errors: found},
+			response: demandMatchList, query: []param{qLimit}, formats: []string{formatJSON, formatCSV, formatXLSX}, errors: found},
 
 		// Conferences and trade fairs.
 		{method: "POST", path: "/v1/events", handler: s.createEvent, summary: "Create a conference or trade fair (organiser)",
-			request: eventInput{}, response: answer{}, status: 201, errors: write},
+			request: eventInput{}, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "GET", path: "/v1/events", handler: s.listEvents, reads: conf, strict: true, summary: "Every event, latest first", response: eventList{}},
 		{method: "GET", path: "/v1/events/{id}", handler: s.getEvent, reads: conf,
-			summary: "An event with its slots and registered firms (a firm sees others' names and roles only)", response: eventView, errors: read},
+			summary: "An event with its slots and registered firms (a firm sees others' names and roles only)", response: eventView, errors: found},
 		{method: "GET", path: "/v1/events/{id}/history", handler: s.eventHistory,
 			summary:  "A conference's or fair's events, oldest first: who did what and when (organiser)",
-			response: historyPage{}, query: pageParams, errors: found},
+			response: historyPage{}, query: qPage, errors: found},
 		{method: "POST", path: "/v1/events/{id}/registrations", handler: s.registerFirm,
 			summary: "Register a firm (organiser, or the firm itself); the role is the organisation's",
-			request: registrationInput{}, response: answer{}, status: 201, errors: write},
+			request: registrationInput{}, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "PUT", path: "/v1/events/{id}/registrations/{org}", handler: s.reviseRegistration,
 			summary: "Revise a registration: booth, unavailable times, SME flag (a supplier's follows its profile when left out), interpreter need, meeting cap",
 			request: registrationInput{}, response: answer{}, errors: write},
@@ -221,10 +212,10 @@ func (s *Server) routeTable() []route {
 			summary: "Set how many interpreters of a language are free in every slot (organiser)",
 			request: interpretersInput{}, response: answer{}, errors: write},
 		{method: "GET", path: "/v1/events/{id}/meeting-requests", handler: s.listMeetingRequests, reads: conf,
-			summary: "Meeting requests: all for the organiser, a firm's own for a firm", response: requestList{}, errors: read},
+			summary: "Meeting requests: all for the organiser, a firm's own for a firm", response: requestList{}, errors: found},
 		{method: "POST", path: "/v1/events/{id}/meeting-requests", handler: s.requestMeeting,
 			summary: "Ask to meet a firm of the other side (from/to, or supplier_id/buyer_id)",
-			request: requestInput{}, response: answer{}, status: 201, errors: write},
+			request: requestInput{}, response: answer{}, status: http.StatusCreated, errors: write},
 		{method: "POST", path: "/v1/events/{id}/meeting-requests/{rid}/accept", handler: s.acceptMeetingRequest,
 			summary: "Accept a request (the counterpart or the organiser); it is scheduled first", response: answer{}, errors: write},
 		{method: "POST", path: "/v1/events/{id}/meeting-requests/{rid}/decline", handler: s.declineMeetingRequest,
@@ -235,7 +226,7 @@ func (s *Server) routeTable() []route {
 			request: proposeInput{}, bodyOptional: true, response: scheduleAnswer{}, errors: write},
 		{method: "GET", path: "/v1/events/{id}/schedule", handler: s.getSchedule, reads: conf,
 			summary:  "Published meetings and the draft (organiser); a firm's own published meetings (firm); ?format=html gives printable A4 pages, one per day and table",
-			response: scheduleView{}, formats: []string{formatJSON, formatCSV, formatXLSX, formatHTML}, errors: read},
+			response: scheduleView{}, formats: []string{formatJSON, formatCSV, formatXLSX, formatHTML}, errors: found},
 		{method: "POST", path: "/v1/events/{id}/schedule/publish", handler: s.publishSchedule,
 			summary: "Publish the proposal; firms then see it (organiser)", response: answer{}, errors: write},
 		{method: "POST", path: "/v1/events/{id}/meetings/{mid}/lock", handler: s.lockMeeting,
@@ -254,26 +245,26 @@ func (s *Server) routeTable() []route {
 			summary: "What a meeting that ended led to (organiser)", request: outcomeInput{}, response: answer{}, errors: write},
 		{method: "GET", path: "/v1/events/{id}/agenda", handler: s.getAgenda, reads: conf,
 			summary:  "A firm's own meetings (organiser: any firm's, with organisation_id)",
-			response: agenda{}, query: []param{agendaOrg}, errors: read},
+			response: agenda{}, query: []param{qAgendaOrg}, errors: found},
 		{method: "GET", path: "/v1/events/{id}/agenda.ics", handler: s.getAgendaICS, reads: conf,
-			summary: "The same agenda as an iCalendar file", query: []param{agendaOrg}, produces: "text/calendar", errors: read},
+			summary: "The same agenda as an iCalendar file", query: []param{qAgendaOrg}, produces: "text/calendar", errors: found},
 		{method: "GET", path: "/v1/events/{id}/report", handler: s.getReport, reads: s.reportReads(),
 			summary:  "The outcome report as JSON, CSV (UTF-8 with BOM; the whole report, or one table with section), XLSX or a printable HTML page with SVG charts (organiser)",
-			response: eventReport, formats: []string{formatJSON, formatCSV, formatHTML, formatXLSX}, errors: read},
+			response: eventReport, formats: []string{formatJSON, formatCSV, formatHTML, formatXLSX}, errors: found},
 
 		// Files.
 		{method: "POST", path: "/v1/imports", handler: s.postImport,
 			summary: "Import an .xlsx or .csv file (body or multipart field \"file\") of kind key_products, suppliers, buyers, " +
 				"demands or registrations (with event_id); dry_run=true writes nothing; a file with any error writes nothing (organiser)",
 			consumes: []string{mimeXLSX, mimeCSV, "multipart/form-data"}, response: ImportReport{},
-			query: []param{oneOf("kind", "what the rows are", importKindNames()...).mandatory(), flag("dry_run", "check the file, write nothing"),
-				uuidParam("event_id", "the event of kind=registrations")},
-			errors: []int{notFound, conflict, tooLarge, 415}},
+			query: []param{qEnum("kind", "what the rows are", importKindNames()...).mandatory(), qBool("dry_run", "check the file, write nothing"),
+				qUUID("event_id", "the event of kind=registrations")},
+			errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType}},
 
 		// Deals and the programme.
 		{method: "POST", path: "/v1/deals", handler: s.openDeal,
 			summary: "Open a deal between a supplier and a buyer, about a demand or none (organiser, or either firm); one per supplier, buyer and demand (409 names the existing one)",
-			request: dealInput{}, response: answer{}, status: 201, errors: dealWriteErrors},
+			request: dealInput{}, response: answer{}, status: http.StatusCreated, errors: dealWriteErrors},
 		{method: "POST", path: "/v1/deals/{id}/stage", handler: s.moveDeal,
 			summary: "Move a deal to a stage, with a value in the currency's main unit, a date and a note (the reason when lost)",
 			request: stageInput{}, response: answer{}, errors: dealWriteErrors},
@@ -282,8 +273,8 @@ func (s *Server) routeTable() []route {
 			request: mouInput{}, bodyOptional: true, response: answer{}, errors: dealWriteErrors},
 		{method: "GET", path: "/v1/deals", handler: s.listDeals, reads: readProgramme,
 			summary:  "Deals (a firm's own for a firm); stale=true: open deals unchanged for 30 days, to chase",
-			response: dealPage, query: []param{oneOf("stage", "", deal.Stages...), uuidParam("buyer_id", ""), uuidParam("supplier_id", ""),
-				flag("stale", "open deals unchanged for 30 days"), limitParam, cursorParam}},
+			response: dealPage, query: []param{qEnum("stage", "", deal.Stages...), qUUID("buyer_id", ""), qUUID("supplier_id", ""),
+				qBool("stale", "open deals unchanged for 30 days"), qLimit, qCursor}},
 		{method: "GET", path: "/v1/deals/{id}", handler: s.getDeal, reads: readProgramme, summary: "A deal with its history", response: dealView, errors: found},
 		{method: "PUT", path: "/v1/programme/rates/{year}", handler: s.setRates,
 			summary: "Replace a year's exchange rates, dong per unit: {\"USD\": 25400} (organiser)",
@@ -292,12 +283,25 @@ func (s *Server) routeTable() []route {
 			summary: "A year's exchange rates (organiser)", response: ratesAnswer{}, errors: found},
 		{method: "GET", path: "/v1/programme/report", handler: s.getProgrammeReport, reads: programmeReads,
 			summary:  "The city's indicators of a year beside their targets and the year before, as JSON, a Vietnamese HTML page (English with Accept-Language: en) or XLSX (organiser)",
-			response: programmeReport, query: []param{integer("year", "", rates.MinYear, rates.MaxYear).mandatory()}, formats: []string{formatJSON, formatHTML, formatXLSX}},
+			response: programmeReport, query: []param{qInt("year", "", rates.MinYear, rates.MaxYear).mandatory()}, formats: []string{formatJSON, formatHTML, formatXLSX}},
 	}
 }
 
+// queryParams are the route's query parameters: query, then format and
+// section when it has formats (after, which every GET takes, is not here).
+func (r route) queryParams() []param {
+	query := slices.Clone(r.query)
+	if len(r.formats) > 0 {
+		query = append(query, qEnum("format", "the answer's form (default "+r.formats[0]+")", r.formats...))
+		if slices.Contains(r.formats, formatCSV) {
+			query = append(query, qText("section", "with format=csv: the one table to give (default the first); format=xlsx gives every table, one sheet each"))
+		}
+	}
+	return query
+}
+
 // dealWriteErrors are the statuses of a deal or programme write.
-var dealWriteErrors = append(slices.Clone(writeErrors), 403)
+var dealWriteErrors = append(slices.Clone(writeErrors), http.StatusForbidden)
 
 // reportReads are the read models GET /v1/events/{id}/report waits for: it
 // counts the match lists too when that projection runs.
@@ -334,15 +338,9 @@ func (s *Server) routes() error {
 			mw = append(mw, s.after(r.reads))
 		}
 		if r.strict {
-			names := make([]string, len(r.query))
-			for i, q := range r.query {
-				names[i] = q.name
-			}
-			if len(r.formats) > 0 {
-				names = append(names, "format")
-				if slices.Contains(r.formats, formatCSV) {
-					names = append(names, "section")
-				}
+			var names []string
+			for _, q := range r.queryParams() {
+				names = append(names, q.name)
 			}
 			mw = append(mw, paramsOnly(names...))
 		}
