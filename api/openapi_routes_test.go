@@ -13,7 +13,7 @@ import (
 
 // TestRoutesAnswerAsDocumented reads the served OpenAPI document and sends
 // every GET of /v1 it describes, with every query parameter it documents
-// and with each value of ?format=: each answers 200 with a documented media
+// and with each value of ?format= and ?section=: each answers 200 with a documented media
 // type (the format's), a JSON answer has the
 // documented shape (no undocumented field, every required one, enums kept),
 // and a list refuses a parameter it does not document.
@@ -33,6 +33,7 @@ func TestRoutesAnswerAsDocumented(t *testing.T) {
 	ev := post("POST", "/v1/events", eventBody("Hội nghị kết nối"), 201)
 	post("POST", "/v1/events/"+ev+"/registrations", map[string]any{"organisation_id": sup}, 201)
 	post("POST", "/v1/events/"+ev+"/registrations", map[string]any{"organisation_id": buy}, 201)
+	post("POST", "/v1/events/"+ev+"/schedule", map[string]any{"draft": true}, 200)
 	dl := post("POST", "/v1/deals", map[string]any{"supplier_id": sup, "buyer_id": buy, "demand_id": dem}, 201)
 	post("PUT", "/v1/programme/rates/2026", map[string]any{"USD": 25400}, 200)
 
@@ -103,11 +104,17 @@ func TestRoutesAnswerAsDocumented(t *testing.T) {
 		for _, p := range op.Parameters {
 			enum, _ := p.Schema["enum"].([]any)
 			for _, f := range enum {
-				if p.Name == "format" && f != "json" {
-					q := maps.Clone(plain)
+				q := maps.Clone(plain)
+				switch {
+				case p.Name == "format" && f != "json":
 					q.Set("format", f.(string))
-					queries = append(queries, q)
+				case p.Name == "section":
+					q.Set("format", "csv")
+					q.Set("section", f.(string))
+				default:
+					continue
 				}
+				queries = append(queries, q)
 			}
 		}
 		for _, query := range queries {

@@ -44,6 +44,8 @@ var (
 	dealView             = programme.Deal{}
 	programmeReport      = programme.ProgrammeReport{}
 	ratesBody            = foreignRates()
+	// draftSchedule has a draft, so that its tables are all there.
+	draftSchedule = scheduleView{Proposal: &conferences.Proposal{}}
 )
 
 // foreignRates is the body of PUT /v1/programme/rates/{year}: an object

@@ -45,8 +45,10 @@ type route struct {
 	strict bool
 	query  []param
 	// formats are the values of ?format= (the first is the default); each
-	// adds its media type to the 2xx answer, and csv adds ?section=.
-	formats []string
+	// adds its media type to the 2xx answer, and csv adds ?section=, one of
+	// sections (the tables of the CSV and XLSX answers).
+	formats  []string
+	sections []string
 	// request is the JSON body (bodyOptional: it may be left out); consumes
 	// lists the media types of a file upload instead.
 	request      any
@@ -156,7 +158,7 @@ func (s *Server) routeTable() []route {
 			query: []param{qWords, qGroup, qCert, qText("district", "the former district"), qWard,
 				qBool("key_product", "only firms with a recognised key product"), qInt("recognized_year", "year of a key-product recognition", 1900, 9999),
 				qText("tax_code", "10 digits, optionally - and 3 digits"), qLimit, qCursor},
-			formats: []string{formatJSON, formatCSV, formatXLSX}, response: supplierPage},
+			formats: []string{formatJSON, formatCSV, formatXLSX}, sections: sheetNames(supplierSheets(nil)), response: supplierPage},
 		{method: "GET", path: "/v1/suppliers/{id}/history", handler: s.supplierHistory,
 			summary:  "A supplier's events, oldest first: who did what and when (organiser, or the supplier)",
 			response: historyPage{}, query: qPage, errors: found},
@@ -189,7 +191,8 @@ func (s *Server) routeTable() []route {
 			response: demandBoardPage, query: []param{qWords, qGroup, qText("hs", "an HS code prefix"), qCert, qCountry, qLimit, qCursor}},
 		{method: "GET", path: "/v1/demands/{did}/matches", handler: s.demandMatches, reads: readMatches, strict: true,
 			summary:  "A demand's ranked, explained match list, best first (organiser or the demand's buyer)",
-			response: demandMatchList, query: []param{qLimit}, formats: []string{formatJSON, formatCSV, formatXLSX}, errors: found},
+			response: demandMatchList, query: []param{qLimit}, formats: []string{formatJSON, formatCSV, formatXLSX},
+			sections: sheetNames(matchSheets(demandMatchList)), errors: found},
 
 		// Conferences and trade fairs.
 		{method: "POST", path: "/v1/events", handler: s.createEvent, summary: "Create a conference or trade fair (organiser)",
@@ -225,8 +228,9 @@ func (s *Server) routeTable() []route {
 			summary: "Schedule the registered firms from their match lists (organiser): published at once, or a draft with {\"draft\": true}",
 			request: proposeInput{}, bodyOptional: true, response: scheduleAnswer{}, errors: write},
 		{method: "GET", path: "/v1/events/{id}/schedule", handler: s.getSchedule, reads: conf,
-			summary:  "Published meetings and the draft (organiser); a firm's own published meetings (firm); ?format=html gives printable A4 pages, one per day and table",
-			response: scheduleView{}, formats: []string{formatJSON, formatCSV, formatXLSX, formatHTML}, errors: found},
+			summary:  "Published meetings and the draft (organiser); a firm's own published meetings (firm); ?format=html gives printable A4 pages, one per day and table; the sections proposal and unscheduled are there while a draft is",
+			response: scheduleView{}, formats: []string{formatJSON, formatCSV, formatXLSX, formatHTML},
+			sections: sheetNames(scheduleSheets(draftSchedule, time.UTC)), errors: found},
 		{method: "POST", path: "/v1/events/{id}/schedule/publish", handler: s.publishSchedule,
 			summary: "Publish the proposal; firms then see it (organiser)", response: answer{}, errors: write},
 		{method: "POST", path: "/v1/events/{id}/meetings/{mid}/lock", handler: s.lockMeeting,
@@ -250,7 +254,8 @@ func (s *Server) routeTable() []route {
 			summary: "The same agenda as an iCalendar file", query: []param{qAgendaOrg}, produces: "text/calendar", errors: found},
 		{method: "GET", path: "/v1/events/{id}/report", handler: s.getReport, reads: s.reportReads(),
 			summary:  "The outcome report as JSON, CSV (UTF-8 with BOM; the whole report, or one table with section), XLSX or a printable HTML page with SVG charts (organiser)",
-			response: eventReport, formats: []string{formatJSON, formatCSV, formatHTML, formatXLSX}, errors: found},
+			response: eventReport, formats: []string{formatJSON, formatCSV, formatHTML, formatXLSX},
+			sections: sheetNames(reportSheets(eventReport)), errors: found},
 
 		// Files.
 		{method: "POST", path: "/v1/imports", handler: s.postImport,
@@ -294,7 +299,7 @@ func (r route) queryParams() []param {
 	if len(r.formats) > 0 {
 		query = append(query, qEnum("format", "the answer's form (default "+r.formats[0]+")", r.formats...))
 		if slices.Contains(r.formats, formatCSV) {
-			query = append(query, qText("section", "with format=csv: the one table to give (default the first); format=xlsx gives every table, one sheet each"))
+			query = append(query, qEnum("section", "with format=csv: the one table to give (default the first); format=xlsx gives every table, one sheet each", r.sections...))
 		}
 	}
 	return query
@@ -389,6 +394,15 @@ func (s *Server) after(names []string) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// sheetNames are the names of sheets, the values of ?section=.
+func sheetNames(sheets []sheet) []string {
+	names := make([]string, len(sheets))
+	for i, sh := range sheets {
+		names[i] = sh.Name
+	}
+	return names
 }
 
 // strs turns a list of string-typed values into strings.
