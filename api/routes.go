@@ -21,8 +21,10 @@ import (
 // Read models each GET waits for under ?after=P.
 var (
 	readDirectory = []string{"directory"}
-	readSearch    = []string{"directory_search"}
-	readBoard     = []string{"board"}
+	// readSearch: the directory's search finds the ids, its export reads
+	// the rows from the directory itself.
+	readSearch = []string{"directory_search", "directory"}
+	readBoard  = []string{"board"}
 )
 
 // route is one endpoint. Echo serves it and the OpenAPI document describes
