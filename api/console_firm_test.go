@@ -184,6 +184,10 @@ func TestConsoleFirmEvents(t *testing.T) {
 	e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", e.organiser, capabilityBody("Dập khung thép")), 201)
 	did := e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", e.organiser, demandBody("Giá đỡ thép")), 201).str(t, "id")
 	ev := e.newEvent("Hội nghị kết nối 2030")
+	// The console shows the read models as they are: wait until the
+	// directory and the matches include the writes above.
+	e.must(e.read("/v1/suppliers/"+sup+"?after="+e.head(), e.organiser), 200)
+	e.must(e.read("/v1/suppliers/"+sup+"/matches?after="+e.head(), e.organiser), 200)
 
 	s := newBrowser(t, e.url)
 	// In 2030 the certificate of 2027 has expired, and the page says so.
