@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 func TestICSFolding(t *testing.T) {
@@ -92,7 +92,7 @@ func TestNiceStep(t *testing.T) {
 // conference routes in step with conferenceRoutes.
 func TestConferenceOperationsMatchRoutes(t *testing.T) {
 	t.Parallel()
-	proj, err := eventstore.NewProjector(nil, eventstore.ProjectorConfig{})
+	proj, err := projector.New(nil, projector.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

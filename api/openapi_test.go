@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -23,7 +24,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, _ := eventstore.NewProjector(store, eventstore.ProjectorConfig{})
+	proj, _ := projector.New(store, projector.Config{})
 	s, err := New(Config{Store: store, Projector: proj, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations"
 	"github.com/keylink/keylink/projections"
 )
@@ -22,7 +23,7 @@ type system struct {
 	pool      *pgxpool.Pool // commands and queries
 	ppool     *pgxpool.Pool // projections only: never appends
 	store     *eventstore.Store
-	projector *eventstore.Projector
+	projector *projector.Projector
 }
 
 // close closes both pools.
@@ -124,7 +125,7 @@ func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Regi
 		sys.close()
 		return nil, err
 	}
-	sys.projector, err = eventstore.NewProjector(sys.store, eventstore.ProjectorConfig{}, all...)
+	sys.projector, err = projector.New(sys.store, projector.Config{Logger: log, Metrics: projector.NewMetrics(reg)}, all...)
 	if err != nil {
 		sys.close()
 		return nil, err
