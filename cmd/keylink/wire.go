@@ -59,10 +59,10 @@ func defaultPoolSize(cores int) int32 {
 
 // connectProjections opens the projection pool: sessions marked as the
 // projector's, whose transactions other projections need not wait for.
-// Each projection holds one connection for its batches, catch-up passes
-// and rebuilds; the read-your-writes watcher reads the checkpoints on one of
-// the two spare ones, so that it never queues behind requests for the main
-// pool.
+// The shared live batches hold one connection, and each projection one
+// more while it catches up or rebuilds; the read-your-writes watcher reads
+// the checkpoints on a spare one, so that it never queues behind requests
+// for the main pool.
 func connectProjections(ctx context.Context, url string, projections int) (*pgxpool.Pool, error) {
 	cfg, err := poolConfig(url)
 	if err != nil {

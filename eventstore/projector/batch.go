@@ -3,6 +3,7 @@ package projector
 import (
 	"context"
 	stdsql "database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,34 +11,56 @@ import (
 	"time"
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/keylink/keylink/eventstore"
 )
 
-// batchTx is a subscriber batch transaction as the projector sees it. The
-// projection's writes for the whole batch queue in one pipeline and reach
-// the server together with the checkpoint's advance to the last event
-// applied, so a batch costs four round trips (begin, read, writes, commit)
-// whatever its size. Once it has committed, its events count in the
-// metrics.
-//
-// The checkpoint moves to the last event handle applied, not to the row
-// Watermill acknowledges: on shutdown Watermill may count an event it
-// delivered and handle applied as not acknowledged, and the writes and the
-// checkpoint must still go together.
+// batchTx is one live batch: a page of events read once, in one
+// transaction that holds the checkpoint rows of the projections it applies
+// the page to (SelectQuery locks them). The page is applied when Watermill
+// acknowledges it (ExecContext): for each projection, the events after its
+// checkpoint, behind a savepoint of its own, its writes pipelined in one
+// round trip; then the checkpoints of every projection that succeeded move
+// in one statement, and the batch commits once. A projection that fails is
+// rolled back to its savepoint, reported, and leaves the shared batches to
+// retry on its own (chase); the others commit.
 type batchTx struct {
 	wsql.Tx
-	mu       sync.Mutex // handle against Watermill's acknowledgement and commit
-	pl       *pipeline
-	p        *Projector
-	pr       eventstore.Projection
-	at       eventstore.Position // the last event applied, or the checkpoint the batch started from
-	started  bool                // at is set
-	recs     []appliedEvent
-	failed   error // an event failed: the batch is rolled back and read again
-	finished bool  // the writes and the checkpoint were sent
-	begun    time.Time
+	ptx   pgx.Tx
+	p     *Projector
+	begun time.Time
+
+	mu          sync.Mutex // add against Watermill's acknowledgement and commit
+	checkpoints map[string]eventstore.Position
+	page        []pageEvent
+	badPage     error // the checkpoints of the page could not be read
+	finished    bool
+	err         error       // the batch as a whole failed: rolled back
+	applied     []applied   // after the commit: the waiters and the metrics
+	failed      []failedRun // after the commit: leave the shared batches
+}
+
+// pageEvent is an event of the page, or why its message could not be read
+// (blamed on the event, in every projection that needs it).
+type pageEvent struct {
+	rec eventstore.Record
+	err error
+}
+
+// applied is what a projection applied in a batch.
+type applied struct {
+	name string
+	at   eventstore.Position
+	recs []appliedEvent
+	took time.Duration
+}
+
+// failedRun is a projection whose part of a batch failed.
+type failedRun struct {
+	pr eventstore.Projection
 }
 
 // appliedEvent is what the metrics need of an applied event.
@@ -47,16 +70,11 @@ type appliedEvent struct {
 	recordedAt time.Time
 }
 
-// errBatchFailed refuses the acknowledgement of a batch in which an event
-// failed, so that Watermill rolls it back.
-var errBatchFailed = errors.New("projector: an event of the batch failed; rolling it back")
-
 // batchBeginner begins the subscriber's transactions on the projection pool
 // and wraps them for the projector.
 type batchBeginner struct {
 	wsql.Beginner
-	p  *Projector
-	pr eventstore.Projection
+	p *Projector
 }
 
 func (b batchBeginner) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (wsql.Tx, error) {
@@ -69,13 +87,42 @@ func (b batchBeginner) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (wsq
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("projector: unexpected subscriber transaction %T", tx)
 	}
-	return &batchTx{Tx: tx, pl: &pipeline{Tx: ptx.Tx}, p: b.p, pr: b.pr, begun: time.Now()}, nil
+	return &batchTx{Tx: tx, ptx: ptx.Tx, p: b.p, begun: time.Now()}, nil
+}
+
+// add takes one message of the page.
+func (t *batchTx) add(msg *message.Message) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.checkpoints == nil && t.badPage == nil {
+		t.checkpoints, t.badPage = parseCheckpoints(msg.Metadata.Get(mdCheckpoints))
+	}
+	rec, err := t.p.record(msg)
+	t.page = append(t.page, pageEvent{rec: rec, err: err})
+}
+
+// parseCheckpoints reads the checkpoints a page was read after, a JSON
+// object of "transaction_id/global_position" by projection.
+func parseCheckpoints(s string) (map[string]eventstore.Position, error) {
+	var raw map[string]string
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return nil, fmt.Errorf("projector: bad checkpoints %q: %w", s, err)
+	}
+	out := make(map[string]eventstore.Position, len(raw))
+	for name, v := range raw {
+		at, err := parsePosition(v)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = at
+	}
+	return out, nil
 }
 
 // ExecContext is the batch's acknowledgement, the one statement Watermill
-// runs through a batch transaction (the offsets adapter has no other): it
-// sends the batch's queued writes with the checkpoint's advance, or refuses
-// if an event failed. Watermill's statement itself is never sent.
+// runs through a batch transaction (the offsets adapter has no other): the
+// page is applied here, and Watermill's statement itself is never sent. An
+// error (the database away) rolls the whole batch back, blaming no event.
 func (t *batchTx) ExecContext(ctx context.Context, _ string, _ ...any) (wsql.Result, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -85,34 +132,103 @@ func (t *batchTx) ExecContext(ctx context.Context, _ string, _ ...any) (wsql.Res
 	return wsql.PgxResult{}, nil
 }
 
-// finish sends the queued writes and the checkpoint's advance, once.
+// finish applies the page, once.
 func (t *batchTx) finish(ctx context.Context) error {
-	if t.failed != nil {
-		return errBatchFailed
-	}
 	if t.finished {
-		return nil
+		return t.err
 	}
 	t.finished = true
-	if !t.started {
-		return nil // nothing was applied
+	t.err = t.apply(ctx)
+	return t.err
+}
+
+// apply applies the page to every projection whose checkpoint the batch
+// holds, then moves their checkpoints in one statement.
+func (t *batchTx) apply(ctx context.Context) error {
+	if t.badPage != nil {
+		return t.badPage
 	}
-	t.pl.owner = -1
-	_, _ = t.pl.Exec(ctx, advanceCheckpointSQL, t.pr.Name(), strconv.FormatUint(t.at.TransactionID, 10), t.at.Global)
-	if err := t.pl.flush(ctx); err != nil {
-		t.fail(err)
-		return err
+	if len(t.page) == 0 {
+		return nil
+	}
+	var names, txs []string
+	var globals []int64
+	for i, pr := range t.p.projections {
+		at, held := t.checkpoints[pr.Name()]
+		if !held {
+			continue
+		}
+		events := t.after(at)
+		if len(events) == 0 {
+			continue
+		}
+		start := time.Now()
+		err := t.applyTo(ctx, i, pr, events)
+		if err != nil {
+			if errors.Is(eventstore.Translate(err), eventstore.ErrUnavailable) {
+				return err
+			}
+			t.p.blame(pr.Name(), err)
+			t.failed = append(t.failed, failedRun{pr: pr})
+			continue
+		}
+		last := events[len(events)-1].rec.Position
+		names = append(names, pr.Name())
+		txs = append(txs, strconv.FormatUint(last.TransactionID, 10))
+		globals = append(globals, last.Global)
+		t.applied = append(t.applied, applied{name: pr.Name(), at: last, recs: appliedEvents(events), took: time.Since(start)})
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	_, err := t.ptx.Exec(ctx, `UPDATE projection_checkpoints c
+SET transaction_id = v.tx::xid8, global_position = v.pos, updated_at = now()
+FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(name, tx, pos)
+WHERE c.name = v.name AND (c.transaction_id, c.global_position) < (v.tx::xid8, v.pos)`, names, txs, globals)
+	return err
+}
+
+// after returns the events of the page after at: the page is in commit
+// order.
+func (t *batchTx) after(at eventstore.Position) []pageEvent {
+	for i, e := range t.page {
+		if at.Less(e.rec.Position) {
+			return t.page[i:]
+		}
 	}
 	return nil
 }
 
-// advanceCheckpointSQL moves a checkpoint to ($2, $3) if that is ahead of it.
-const advanceCheckpointSQL = `UPDATE projection_checkpoints
-SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now()
-WHERE name = $1 AND (transaction_id, global_position) < ($2::text::xid8, $3)`
+// applyTo applies events to pr behind savepoint number i, and rolls back to
+// it if they fail: the projection's writes go in one round trip (more if
+// it reads).
+func (t *batchTx) applyTo(ctx context.Context, i int, pr eventstore.Projection, events []pageEvent) error {
+	savepoint := "projection_" + strconv.Itoa(i)
+	pl := &pipeline{Tx: t.ptx, owner: -1}
+	_, _ = pl.Exec(ctx, "SAVEPOINT "+savepoint)
+	err := func() error {
+		for k, e := range events {
+			if e.err != nil {
+				return &eventError{pos: e.rec.Position, typ: e.rec.Type, err: e.err}
+			}
+			pl.owner = k
+			if err := pr.Apply(ctx, pl, e.rec); err != nil {
+				return blameIn(err, k, func(k int) eventstore.Record { return events[k].rec })
+			}
+		}
+		return blameIn(pl.flush(ctx), -1, func(k int) eventstore.Record { return events[k].rec })
+	}()
+	if err == nil || !pl.sent {
+		return err // nothing of pr's reached the server
+	}
+	if _, rerr := t.ptx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+savepoint); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
 
-// Commit sends what is still queued, commits the batch and counts its
-// events.
+// Commit commits the batch, then tells the waiters and the metrics what it
+// applied, and sends the projections that failed to retry on their own.
 func (t *batchTx) Commit() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -123,18 +239,35 @@ func (t *batchTx) Commit() error {
 	if err := t.Tx.Commit(); err != nil {
 		return err
 	}
-	if n := len(t.recs); n > 0 && t.started {
-		t.p.committed(t.pr.Name(), t.at, t.recs, t.begun)
+	for _, a := range t.applied {
+		t.p.committed(a.name, a.at, a.recs, a.took)
+	}
+	for _, f := range t.failed {
+		t.p.chase(t.p.runCtx(), f.pr, t.p.cfg.RetryInterval)
 	}
 	return nil
 }
 
+func appliedEvents(events []pageEvent) []appliedEvent {
+	out := make([]appliedEvent, len(events))
+	for i, e := range events {
+		out[i] = appliedEvent{pos: e.rec.Position, typ: e.rec.Type, recordedAt: e.rec.RecordedAt}
+	}
+	return out
+}
+
 // committed tells the waiters and the metrics that projection name
-// committed the events of recs, up to at, in a batch begun at begun.
-func (p *Projector) committed(name string, at eventstore.Position, recs []appliedEvent, begun time.Time) {
+// committed the events of recs, up to at, its part of the batch having
+// taken took.
+func (p *Projector) committed(name string, at eventstore.Position, recs []appliedEvent, took time.Duration) {
 	p.watch.advance(name, at, recs)
 	m := p.cfg.Metrics
-	m.batch.WithLabelValues(name).Observe(time.Since(begun).Seconds())
+	if len(recs) == 0 {
+		m.checkpoint.WithLabelValues(name).Set(float64(at.Global))
+		p.setFailing(name, "")
+		return // a catch-up pass: counted by its caller
+	}
+	m.batch.WithLabelValues(name).Observe(took.Seconds())
 	m.applied.WithLabelValues(name).Add(float64(len(recs)))
 	m.checkpoint.WithLabelValues(name).Set(float64(at.Global))
 	lag := m.lag.WithLabelValues(name)
@@ -145,46 +278,57 @@ func (p *Projector) committed(name string, at eventstore.Position, recs []applie
 	p.setFailing(name, "")
 }
 
-// fail marks the batch failed and reports why: the event to blame when the
-// database refused a statement queued for it or Apply failed on it, else
-// the batch as a whole (the database away, say).
-func (t *batchTx) fail(err error) {
-	t.failed = err
-	t.p.blame(t.pr.Name(), t.at, t.recs, err)
+// eventError is a projection's failure on one event.
+type eventError struct {
+	pos eventstore.Position
+	typ string
+	err error
 }
 
-// blame reports that projection name failed on a batch after position at,
-// having handled the events of recs: on the event whose statement the
-// database refused or whose Apply failed (the last handled), else on the
-// batch as a whole (the database away, say).
-func (p *Projector) blame(name string, at eventstore.Position, recs []appliedEvent, err error) {
-	if errors.Is(eventstore.Translate(err), eventstore.ErrUnavailable) {
-		// A connection lost to a restart or a shutdown is no fault of the
-		// events: blame none, and leave /readyz to report the database.
-		p.log.Warn("projection batch interrupted: database unavailable; it will be retried",
-			"projection", name, "err", err)
-		return
+func (e *eventError) Error() string {
+	return fmt.Sprintf("event %d (%s): %v", e.pos.Global, e.typ, e.err)
+}
+
+func (e *eventError) Unwrap() error { return e.err }
+
+// blameIn names the event to blame for err, which came while applying the
+// event numbered current (-1: none) of a run whose events rec returns: the
+// event whose statement the database refused, if a queued statement
+// failed, else the current one.
+func blameIn(err error, current int, rec func(int) eventstore.Record) error {
+	if err == nil {
+		return nil
 	}
-	p.cfg.Metrics.failures.WithLabelValues(name).Inc()
 	var (
 		fe  *flushError
 		pge *pgconn.PgError
 	)
-	ev, blamed := appliedEvent{}, false
-	switch {
-	case errors.As(err, &fe):
-		if errors.As(err, &pge) && fe.owner >= 0 && fe.owner < len(recs) {
-			ev, blamed = recs[fe.owner], true
-		}
-	case len(recs) > 0: // Apply failed on the last event handled
-		ev, blamed = recs[len(recs)-1], true
+	if errors.As(err, &fe) && errors.As(err, &pge) && fe.owner >= 0 {
+		current = fe.owner
 	}
-	if !blamed {
-		p.setFailing(name, fmt.Sprintf("batch after event %d: %v", at.Global, err))
-		p.log.Error("projection batch failed; it will be retried", "projection", name, "err", err)
+	if current < 0 {
+		return err
+	}
+	r := rec(current)
+	return &eventError{pos: r.Position, typ: r.Type, err: err}
+}
+
+// blame reports that projection name failed: on an event when err names
+// one, else as a whole. The database away is no fault of the events: no
+// projection is marked failing for it, and /readyz reports the database.
+func (p *Projector) blame(name string, err error) {
+	if errors.Is(eventstore.Translate(err), eventstore.ErrUnavailable) {
+		p.log.Warn("projection interrupted: database unavailable; it will be retried", "projection", name, "err", err)
 		return
 	}
-	p.setFailing(name, fmt.Sprintf("event %d (%s): %v", ev.pos.Global, ev.typ, err))
-	p.log.Error("projection failed on an event; its batch will be retried",
-		"projection", name, "position", ev.pos.Global, "type", ev.typ, "err", err)
+	p.cfg.Metrics.failures.WithLabelValues(name).Inc()
+	var ee *eventError
+	if errors.As(err, &ee) {
+		p.setFailing(name, fmt.Sprintf("event %d (%s): %v", ee.pos.Global, ee.typ, ee.err))
+		p.log.Error("projection failed on an event; it will be retried",
+			"projection", name, "position", ee.pos.Global, "type", ee.typ, "err", ee.err)
+		return
+	}
+	p.setFailing(name, err.Error())
+	p.log.Error("projection failed; it will be retried", "projection", name, "err", err)
 }

@@ -64,18 +64,31 @@ func BenchmarkReplay(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N*events)/b.Elapsed().Seconds(), "events/s")
 	})
+	// The projections=6 cases run six projections at once, as keylink
+	// serve does: events/s is then how fast all six got through the events.
 	for _, tc := range []struct {
-		name           string
-		batch, catchUp int
-	}{{"live/row-per-event/batch=100", 100, -1}, {"live/row-per-event/batch=1000", 1000, -1}, {"catch-up/row-per-event", 500, 0}} {
+		name                        string
+		batch, catchUp, projections int
+	}{
+		{"live/row-per-event/batch=100", 100, -1, 1},
+		{"live/row-per-event/batch=1000", 1000, -1, 1},
+		{"catch-up/row-per-event", 500, 0, 1},
+		{"live/row-per-event/batch=100/projections=6", 100, -1, 6},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := range b.N {
-				name := fmt.Sprintf("live-%d-%d-%d", tc.batch, tc.catchUp, i)
-				pr, _ := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond, BatchSize: tc.batch, CatchUpPage: tc.catchUp}, &seen{name: name})
+				var prs []eventstore.Projection
+				var names []string
+				for k := range tc.projections {
+					name := fmt.Sprintf("live-%d-%d-%d-%d-%d", tc.batch, tc.catchUp, tc.projections, i, k)
+					prs = append(prs, &seen{name: name})
+					names = append(names, name)
+				}
+				pr, _ := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond, BatchSize: tc.batch, CatchUpPage: tc.catchUp}, prs...)
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan error, 1)
 				go func() { done <- pr.Run(ctx) }()
-				if err := pr.WaitFor(context.Background(), []string{name}, lastEventB(b, s)); err != nil {
+				if err := pr.WaitFor(context.Background(), names, lastEventB(b, s)); err != nil {
 					b.Fatal(err)
 				}
 				cancel()

@@ -12,32 +12,73 @@ import (
 	"github.com/keylink/keylink/eventstore"
 )
 
-// catchUp replays committed events in bounded transactions until a pass
-// comes back short. Any failure (a poison event, the database away) ends it
-// quietly: the live subscription takes over, retries and reports.
-func (p *Projector) catchUp(ctx context.Context, pr eventstore.Projection) {
-	if p.cfg.CatchUpPage < 0 {
+// chase takes pr out of the shared batches and catches it up on its own,
+// after delay: catch-up passes of CatchUpPage events (BatchSize if there
+// is no catch-up), each its own transaction, until one comes back short;
+// then pr joins the shared batches again. A pass that fails (a poison
+// event, the database away) is reported and retried after RetryInterval,
+// while the other projections go on. chase returns at once; a projection
+// already out is left to its chaser.
+func (p *Projector) chase(ctx context.Context, pr eventstore.Projection, delay time.Duration) {
+	p.mu.Lock()
+	if p.out[pr.Name()] {
+		p.mu.Unlock()
 		return
 	}
-	for ctx.Err() == nil {
-		var n int
-		err := replay(ctx, p.s, pr, false, p.cfg.CatchUpPage, func(k int) { n += k })
-		if err != nil {
-			p.log.Info("catch-up stopped; the live subscription continues", "projection", pr.Name(), "err", err)
-			return
+	p.out[pr.Name()] = true
+	p.mu.Unlock()
+	p.chasers.Add(1)
+	go func() {
+		defer p.chasers.Done()
+		page := p.cfg.CatchUpPage
+		if page <= 0 {
+			page = p.cfg.BatchSize
 		}
-		if n > 0 {
-			p.cfg.Metrics.applied.WithLabelValues(pr.Name()).Add(float64(n))
-			if at, err := readCheckpoint(ctx, p.s.ProjectionPool(), pr.Name()); err == nil {
-				p.watch.advance(pr.Name(), at, nil)
-				p.cfg.Metrics.checkpoint.WithLabelValues(pr.Name()).Set(float64(at.Global))
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(delay):
 			}
-			p.log.Info("projection caught up", "projection", pr.Name(), "events", n)
+			n, err := p.pass(ctx, pr, page)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				p.blame(pr.Name(), err)
+				delay = p.cfg.RetryInterval
+				continue
+			}
+			if n < page {
+				p.mu.Lock()
+				delete(p.out, pr.Name())
+				p.mu.Unlock()
+				return
+			}
+			delay = 0
 		}
-		if n < p.cfg.CatchUpPage {
-			return
-		}
+	}()
+}
+
+// pass runs one catch-up pass of at most page events and reports it.
+func (p *Projector) pass(ctx context.Context, pr eventstore.Projection, page int) (int, error) {
+	var n int
+	start := time.Now()
+	if err := replay(ctx, p.s, pr, false, page, func(k int) { n += k }); err != nil {
+		return n, err
 	}
+	if n == 0 {
+		p.setFailing(pr.Name(), "")
+		return 0, nil
+	}
+	if at, err := readCheckpoint(ctx, p.s.ProjectionPool(), pr.Name()); err == nil {
+		p.committed(pr.Name(), at, nil, time.Since(start))
+	}
+	p.cfg.Metrics.applied.WithLabelValues(pr.Name()).Add(float64(n))
+	if n >= page {
+		p.log.Info("projection catching up", "projection", pr.Name(), "events", n)
+	}
+	return n, nil
 }
 
 // Rebuild empties pr's read model and replays every event of s from
@@ -108,17 +149,17 @@ func replay(ctx context.Context, s *eventstore.Store, pr eventstore.Projection, 
 	if err != nil {
 		return eventstore.Translate(err)
 	}
-	pl := &pipeline{Tx: tx}
+	pl := &pipeline{Tx: tx, owner: -1}
 	if reset {
 		if err := pr.Reset(ctx, pl); err != nil {
 			return err
 		}
 		at = eventstore.Position{}
 	}
+	if err := pl.flush(ctx); err != nil { // the reset's writes
+		return fmt.Errorf("rebuild %s: %w", pr.Name(), err)
+	}
 	for done := 0; limit <= 0 || done < limit; {
-		if err := pl.flush(ctx); err != nil {
-			return fmt.Errorf("rebuild %s after event %d: %w", pr.Name(), at.Global, err)
-		}
 		page := 2000
 		if limit > 0 {
 			page = min(page, limit-done)
@@ -130,17 +171,18 @@ func replay(ctx context.Context, s *eventstore.Store, pr eventstore.Projection, 
 		if len(recs) == 0 {
 			break
 		}
-		for _, r := range recs {
+		for i, r := range recs {
+			pl.owner = i
 			if err := pr.Apply(ctx, pl, r); err != nil {
-				return fmt.Errorf("rebuild %s at event %d: %w", pr.Name(), r.Position.Global, err)
+				return fmt.Errorf("rebuild %s: %w", pr.Name(), blameIn(err, i, func(k int) eventstore.Record { return recs[k] }))
 			}
+		}
+		if err := pl.flush(ctx); err != nil {
+			return fmt.Errorf("rebuild %s: %w", pr.Name(), blameIn(err, -1, func(k int) eventstore.Record { return recs[k] }))
 		}
 		at = recs[len(recs)-1].Position
 		done += len(recs)
 		report(len(recs))
-	}
-	if err := pl.flush(ctx); err != nil {
-		return fmt.Errorf("rebuild %s after event %d: %w", pr.Name(), at.Global, err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now() WHERE name = $1`,
 		pr.Name(), strconv.FormatUint(at.TransactionID, 10), at.Global); err != nil {

@@ -45,7 +45,7 @@ func TestSubscriberQueryUsesThePrimaryKey(t *testing.T) {
 SELECT 'p', transaction_id, global_position FROM events ORDER BY 1, 2 OFFSET 5000 LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
-	q, err := subscription{batchSize: 100}.SelectQuery(wsql.SelectQueryParams{Topic: eventstore.Topic, ConsumerGroup: "p", OffsetsAdapter: offsets{}})
+	q, err := subscription{batchSize: 100, names: func() []string { return []string{"p"} }}.SelectQuery(wsql.SelectQueryParams{Topic: eventstore.Topic})
 	if err != nil {
 		t.Fatal(err)
 	}

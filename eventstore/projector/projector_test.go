@@ -440,3 +440,56 @@ FROM projection_checkpoints c WHERE c.name = 'bad'`).Scan(&at, &beyond); err != 
 		t.Fatalf("still failing after healing: %v", pr.Failing())
 	}
 }
+
+// In the shared batches, a projection whose writes the database refuses is
+// rolled back to its own savepoint: the projections applied before it in
+// the same transaction keep their writes, those after it apply theirs, and
+// all but the failing one reach the last event.
+func TestFailingProjectionRollsBackOnlyItself(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	createSeen(t, pool)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const total = 40
+	var badAt int64
+	for i := range total {
+		res, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{i})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 25 {
+			badAt = res.Position
+		}
+	}
+	before, after := &seen{name: "before"}, &seen{name: "after"}
+	bad := &sqlPoison{seen: seen{name: "bad"}, bad: 25}
+	pr, _ := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond, RetryInterval: 20 * time.Millisecond, BatchSize: 100, CatchUpPage: -1}, before, bad, after)
+	ran := make(chan error, 1)
+	go func() { ran <- pr.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(ctx, time.Minute)
+	defer wcancel()
+	last := lastEvent(t, pool)
+	if err := pr.WaitFor(wctx, []string{"before", "after"}, last); err != nil {
+		t.Fatal(err)
+	}
+	for pr.Failing()["bad"] == "" {
+		select {
+		case <-wctx.Done():
+			t.Fatal("the failing projection is not reported")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if why, want := pr.Failing()["bad"], fmt.Sprintf("event %d (Counted)", badAt); !strings.HasPrefix(why, want) {
+		t.Fatalf("failing: %q, want it to start with %q", why, want)
+	}
+	bad.healed.Store(true)
+	if err := pr.WaitFor(wctx, []string{"bad"}, last); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-ran
+	for _, name := range []string{"before", "bad", "after"} {
+		checkSeenExactlyOnce(t, pool, name, total)
+	}
+}

@@ -94,6 +94,24 @@ func (c Config) Validate() error {
 
 // Projector runs projections live and answers read-your-writes waits. Its
 // methods are safe for concurrent use; Run runs once.
+//
+// Live, one Watermill SQL subscription reads each page of events once and
+// hands it to every projection, in one transaction: each projection applies
+// the events after its own checkpoint behind a savepoint of its own, so a
+// projection that fails is rolled back alone, and the checkpoints of all
+// that succeeded move in one statement before the one commit. A projection
+// that failed, or that starts behind (new, or after downtime), leaves the
+// shared batches and chases the others on its own, in catch-up passes
+// (replay) that read pages of their own, and joins again once a pass comes
+// back short: one laggard never makes the others read old pages.
+//
+// Why a Watermill subscription rather than a loop of our own: it keeps the
+// polling, backoff and shutdown rhythm the store's publication was built
+// around, and the reading and acknowledgement stay where the rest of the
+// event bus is. Its per-message delivery costs a channel hand-off per
+// event, which is small beside the writes; the page's work is done at the
+// acknowledgement (batchTx), the one statement Watermill sends through a
+// batch's transaction.
 type Projector struct {
 	s           *eventstore.Store
 	cfg         Config
@@ -102,6 +120,9 @@ type Projector struct {
 
 	mu      sync.Mutex
 	failing map[string]string
+	out     map[string]bool // not in the shared batches: chasing (catching up or failing)
+	ctx     context.Context // Run's, for the chasers
+	chasers sync.WaitGroup
 	watch   watcher
 }
 
@@ -119,7 +140,8 @@ func New(s *eventstore.Store, cfg Config, projections ...eventstore.Projection) 
 		}
 		seen[p.Name()] = true
 	}
-	return &Projector{s: s, cfg: cfg, log: cfg.Logger, projections: projections, failing: map[string]string{}}, nil
+	return &Projector{s: s, cfg: cfg, log: cfg.Logger, projections: projections,
+		failing: map[string]string{}, out: map[string]bool{}}, nil
 }
 
 // Names lists the projections.
@@ -141,62 +163,68 @@ func (p *Projector) Projection(name string) eventstore.Projection {
 	return nil
 }
 
-// Run applies events until ctx ends, then lets every projection finish the
-// event in hand and commit its batch before returning.
-func (p *Projector) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
-	errs := make(chan error, len(p.projections))
-	for _, pr := range p.projections {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := p.run(ctx, pr); err != nil {
-				errs <- fmt.Errorf("projection %s: %w", pr.Name(), err)
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	var all []error
-	for err := range errs {
-		all = append(all, err)
-	}
-	return errors.Join(all...)
+// runCtx is Run's context.
+func (p *Projector) runCtx() context.Context {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ctx
 }
 
-func (p *Projector) run(ctx context.Context, pr eventstore.Projection) error {
-	p.catchUp(ctx, pr)
+// live lists the projections that take part in the shared batches.
+func (p *Projector) live() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]string, 0, len(p.projections))
+	for _, pr := range p.projections {
+		if !p.out[pr.Name()] {
+			out = append(out, pr.Name())
+		}
+	}
+	return out
+}
+
+// Run applies events until ctx ends, then lets the batch in hand finish and
+// commit before returning.
+func (p *Projector) Run(ctx context.Context) error {
+	p.mu.Lock()
+	p.ctx = ctx
+	p.mu.Unlock()
 	for {
-		err := ensureCheckpoints(ctx, p.s.ProjectionPool(), pr.Name())
+		err := ensureCheckpoints(ctx, p.s.ProjectionPool(), p.Names()...)
 		if err == nil {
 			break
 		}
-		p.log.Warn("projection cannot subscribe yet", "projection", pr.Name(), "err", err)
+		p.log.Warn("projector cannot start yet", "err", err)
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(p.cfg.RetryInterval):
 		}
 	}
+	if p.cfg.CatchUpPage >= 0 {
+		for _, pr := range p.projections {
+			p.chase(ctx, pr, 0)
+		}
+	}
+	defer p.chasers.Wait()
 	// No ack deadline: on one, Watermill would acknowledge and commit the
-	// batch while the projection is still applying an event.
+	// batch while the projections are still applying it.
 	var noDeadline time.Duration
-	beginner := batchBeginner{Beginner: wsql.BeginnerFromPgx(p.s.ProjectionPool()), p: p, pr: pr}
-	sub, err := wsql.NewSubscriber(beginner, wsql.SubscriberConfig{
-		ConsumerGroup:  pr.Name(),
+	sub, err := wsql.NewSubscriber(batchBeginner{Beginner: wsql.BeginnerFromPgx(p.s.ProjectionPool()), p: p}, wsql.SubscriberConfig{
+		ConsumerGroup:  "projector",
 		AckDeadline:    &noDeadline,
 		PollInterval:   p.cfg.PollInterval,
 		RetryInterval:  p.cfg.RetryInterval,
 		ResendInterval: p.cfg.RetryInterval,
 		BackoffManager: newAdaptiveBackoff(p.cfg.PollInterval, p.cfg.RetryInterval),
-		SchemaAdapter:  subscription{batchSize: p.cfg.BatchSize},
+		SchemaAdapter:  subscription{batchSize: p.cfg.BatchSize, names: p.live},
 		OffsetsAdapter: offsets{},
 	}, watermill.NewSlogLogger(p.log))
 	if err != nil {
 		return err
 	}
-	// The subscription outlives ctx: on shutdown the event in hand is
-	// finished and its batch committed before the subscriber closes.
+	// The subscription outlives ctx: on shutdown the batch in hand is
+	// applied and committed before the subscriber closes.
 	subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	msgs, err := sub.Subscribe(subCtx, eventstore.Topic)
@@ -211,52 +239,23 @@ func (p *Projector) run(ctx context.Context, pr eventstore.Projection) error {
 			if !ok {
 				return nil
 			}
-			p.handle(pr, msg)
+			p.handle(msg)
 		}
 	}
 }
 
-// handle applies one message of a batch and always acks it: Watermill would
-// otherwise resend a nacked message inside the same transaction, keeping the
-// failed attempt's writes. After a failure the rest of the batch is skipped
-// and the batch's acknowledgement refused, so Watermill rolls the batch back
-// and reads it again after RetryInterval.
-func (p *Projector) handle(pr eventstore.Projection, msg *message.Message) {
-	ctx := msg.Context()
-	wtx, _ := wsql.TxFromContext(ctx)
+// handle adds one message to its batch and acknowledges it: the batch is
+// applied when Watermill acknowledges the batch as a whole.
+func (p *Projector) handle(msg *message.Message) {
+	wtx, _ := wsql.TxFromContext(msg.Context())
 	t, ok := wtx.(*batchTx)
 	if !ok {
-		// Never expected. Left unacknowledged, the message holds its
-		// projection back, where /readyz reports it, instead of being
+		// Never expected. Left unacknowledged, the message holds the
+		// projections back, where /readyz reports them, instead of being
 		// skipped.
-		p.log.Error("projection got a message outside its batch transaction", "projection", pr.Name(), "tx", fmt.Sprintf("%T", wtx))
+		p.log.Error("projector got a message outside its batch transaction", "tx", fmt.Sprintf("%T", wtx))
 		return
 	}
 	defer msg.Ack()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.failed != nil || t.finished {
-		return
-	}
-	rec, err := p.record(msg)
-	if err == nil && !t.started {
-		// The subscriber holds the checkpoint row locked for the batch and
-		// read it with the batch: every event in the batch must come after
-		// it, in order.
-		t.at, err = parsePosition(msg.Metadata.Get(mdCheckpoint))
-		t.started = err == nil
-	}
-	if err == nil && !t.at.Less(rec.Position) {
-		return // applied before
-	}
-	t.recs = append(t.recs, appliedEvent{pos: rec.Position, typ: rec.Type, recordedAt: rec.RecordedAt})
-	if err == nil {
-		t.pl.owner = len(t.recs) - 1
-		err = pr.Apply(ctx, t.pl, rec)
-	}
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	t.at = rec.Position
+	t.add(msg)
 }

@@ -32,15 +32,18 @@ const (
 	mdCorrelation   = "correlation_id"
 	mdCausation     = "causation_id"
 	mdActor         = "actor"
-	// mdCheckpoint is where the consumer group's checkpoint stood when the
-	// batch was read, as "transaction_id/global_position".
-	mdCheckpoint = "checkpoint"
+	// mdCheckpoints is where the checkpoints the batch holds stood when it
+	// was read: a JSON object of "transaction_id/global_position" by
+	// projection.
+	mdCheckpoints = "checkpoints"
 )
 
 // subscription makes Watermill's SQL subscriber read the events table, in
-// commit order. It only reads: the store's own adapter publishes.
+// commit order, for every projection of names at once. It only reads: the
+// store's own adapter publishes.
 type subscription struct {
 	batchSize int
+	names     func() []string // the projections in the shared batches
 }
 
 var _ wsql.SchemaAdapter = subscription{}
@@ -50,28 +53,31 @@ func (subscription) InsertQuery(wsql.InsertQueryParams) (wsql.Query, error) {
 	return wsql.Query{}, errors.New("projector: the subscription does not publish")
 }
 
-// SelectQuery reads the next batch for a consumer group in commit order: by
-// (transaction_id, global_position) and only below the oldest transaction
+// SelectQuery reads the next page for the projections of names. It locks
+// their checkpoint rows for the batch, skipping those another transaction
+// holds (another process's batch, a rebuild, this process's catch-up), and
+// reads the page after the lowest of them: in commit order, by
+// (transaction_id, global_position), and only below the oldest transaction
 // still running, so a low position that commits late is never skipped. The
-// row comparison keeps the scan on the primary key.
-func (a subscription) SelectQuery(p wsql.SelectQueryParams) (wsql.Query, error) {
-	next, err := p.OffsetsAdapter.NextOffsetQuery(wsql.NextOffsetQueryParams{Topic: p.Topic, ConsumerGroup: p.ConsumerGroup})
-	if err != nil {
-		return wsql.Query{}, err
-	}
-	q := `WITH last AS (` + next.Query + `)
+// row comparison keeps the scan on the primary key. Each row carries the
+// checkpoints, read once for the statement.
+func (a subscription) SelectQuery(wsql.SelectQueryParams) (wsql.Query, error) {
+	q := `WITH cp AS MATERIALIZED (
+  SELECT name, transaction_id, global_position FROM projection_checkpoints
+  WHERE name = ANY($1::text[]) FOR UPDATE SKIP LOCKED),
+last AS (SELECT transaction_id, global_position FROM cp ORDER BY transaction_id, global_position LIMIT 1)
 SELECT e.global_position, e.transaction_id::text, e.event_id::text, e.payload::text,
        jsonb_build_object('` + mdStreamType + `', e.stream_type, '` + mdStreamID + `', e.stream_id,
          '` + mdVersion + `', e.version::text, '` + mdType + `', e.type, '` + mdSchemaVersion + `', e.schema_version::text,
          '` + mdPosition + `', e.global_position::text, '` + mdTransaction + `', e.transaction_id::text,
          '` + mdRecordedAt + `', to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-         '` + mdCheckpoint + `', (SELECT transaction_id::text || '/' || global_position FROM last)) || e.metadata
+         '` + mdCheckpoints + `', (SELECT jsonb_object_agg(name, transaction_id::text || '/' || global_position)::text FROM cp)) || e.metadata
 FROM events e
 WHERE (e.transaction_id, e.global_position) > ((SELECT transaction_id FROM last), (SELECT global_position FROM last))
   AND e.transaction_id < (SELECT events_horizon())
 ORDER BY e.transaction_id, e.global_position
 LIMIT ` + strconv.Itoa(a.batch())
-	return wsql.Query{Query: q, Args: next.Args}, nil
+	return wsql.Query{Query: q, Args: []any{a.names()}}, nil
 }
 
 func (a subscription) batch() int {
@@ -108,27 +114,23 @@ func (subscription) SubscribeIsolationLevel() stdsql.IsolationLevel {
 	return stdsql.LevelRepeatableRead
 }
 
-// offsets keeps each consumer group's offset in projection_checkpoints. The
-// projector creates the rows before subscribing and advances them itself
-// (batchTx.finish), so of Watermill's offset statements only the batch's
-// lock remains.
+// offsets is the subscription's offsets adapter. The offsets are the
+// projections' checkpoints: SelectQuery locks and reads them, the batch
+// moves them (batchTx.apply), and the projector creates their rows before
+// subscribing, so none of Watermill's offset statements is sent.
 type offsets struct{}
 
 var _ wsql.OffsetsAdapter = offsets{}
 
-// NextOffsetQuery locks the group's row for the batch: one batch per
-// projection in flight, and a rebuild that takes the same lock pauses it.
-func (offsets) NextOffsetQuery(p wsql.NextOffsetQueryParams) (wsql.Query, error) {
-	return wsql.Query{
-		Query: `SELECT transaction_id, global_position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
-		Args:  []any{p.ConsumerGroup},
-	}, nil
+// NextOffsetQuery refuses: SelectQuery reads every checkpoint itself.
+func (offsets) NextOffsetQuery(wsql.NextOffsetQueryParams) (wsql.Query, error) {
+	return wsql.Query{}, errors.New("projector: the subscription reads the checkpoints in its select")
 }
 
 // AckMessageQuery is the acknowledgement Watermill runs through the batch's
 // transaction, as its last statement; batchTx never sends it to the
-// database: the acknowledgement is where the batch sends its writes and
-// moves its checkpoint to the last event applied, explicitly.
+// database: the acknowledgement is where the batch applies the page and
+// moves the checkpoints, explicitly.
 func (offsets) AckMessageQuery(wsql.AckMessageQueryParams) (wsql.Query, error) {
 	return wsql.Query{Query: "-- the projector's batch moves the checkpoint"}, nil
 }
