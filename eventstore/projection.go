@@ -18,6 +18,12 @@ import (
 // never called concurrently for one projection. Reset empties the read model
 // before a rebuild.
 //
+// Live, the transaction and r are shared with the other projections: Apply
+// reads r (and r.Event) without changing it, and leaves the session's
+// settings alone (no SET LOCAL; Reset runs in a rebuild's own transaction
+// and may). Its writes sit behind a savepoint of its own, so that its
+// failure rolls back only them.
+//
 // The tx given to Apply and Reset pipelines writes: Exec queues the statement
 // and returns an empty CommandTag; queued statements are sent before any
 // Query or QueryRow and when the batch of events (live, or a page of a
