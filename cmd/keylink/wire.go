@@ -99,6 +99,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 	}
 }
 
+// slowProjections get a live reader of their own (projector.Config.Separate):
+// the match lists cost several times what the other read models do per
+// event, and sharing their pages would add that to every read model's lag.
+var slowProjections = []string{"matches"}
+
 func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Registerer) (*system, error) {
 	pool, err := connect(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -125,7 +130,7 @@ func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Regi
 		sys.close()
 		return nil, err
 	}
-	sys.projector, err = projector.New(sys.store, projector.Config{Logger: log, Metrics: projector.NewMetrics(reg)}, all...)
+	sys.projector, err = projector.New(sys.store, projector.Config{Logger: log, Metrics: projector.NewMetrics(reg), Separate: slowProjections}, all...)
 	if err != nil {
 		sys.close()
 		return nil, err

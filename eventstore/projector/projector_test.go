@@ -444,7 +444,8 @@ FROM projection_checkpoints c WHERE c.name = 'bad'`).Scan(&at, &beyond); err != 
 // In the shared batches, a projection whose writes the database refuses is
 // rolled back to its own savepoint: the projections applied before it in
 // the same transaction keep their writes, those after it apply theirs, and
-// all but the failing one reach the last event.
+// all but the failing one reach the last event; "after" has a reader of
+// its own.
 func TestFailingProjectionRollsBackOnlyItself(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
@@ -464,7 +465,8 @@ func TestFailingProjectionRollsBackOnlyItself(t *testing.T) {
 	}
 	before, after := &seen{name: "before"}, &seen{name: "after"}
 	bad := &sqlPoison{seen: seen{name: "bad"}, bad: 25}
-	pr, _ := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond, RetryInterval: 20 * time.Millisecond, BatchSize: 100, CatchUpPage: -1}, before, bad, after)
+	pr, _ := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond, RetryInterval: 20 * time.Millisecond, BatchSize: 100, CatchUpPage: -1,
+		Separate: []string{"after"}}, before, bad, after)
 	ran := make(chan error, 1)
 	go func() { ran <- pr.Run(ctx) }()
 	wctx, wcancel := context.WithTimeout(ctx, time.Minute)

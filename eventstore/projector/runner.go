@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +47,11 @@ type Config struct {
 	// process wake waiters at once, the poll catches those another process
 	// applies. Default 25 ms.
 	WaitPoll time.Duration
+	// Separate names projections that get a live reader of their own
+	// instead of sharing the pages of the others: a projection much slower
+	// than the rest (the match lists) would otherwise add its time to every
+	// other projection's lag. Each reader reads each of its pages once.
+	Separate []string
 	// Logger reports failing projections (nil: discarded).
 	Logger *slog.Logger
 	// Metrics are the projector's instruments (nil: unregistered ones).
@@ -105,6 +112,9 @@ func (c Config) Validate() error {
 // (replay) that read pages of their own, and joins again once a pass comes
 // back short: one laggard never makes the others read old pages.
 //
+// Config.Separate gives a slow projection a reader of its own, so that its
+// batches do not add to the others' lag.
+//
 // Why a Watermill subscription rather than a loop of our own: it keeps the
 // polling, backoff and shutdown rhythm the store's publication was built
 // around, and the reading and acknowledgement stay where the rest of the
@@ -140,6 +150,11 @@ func New(s *eventstore.Store, cfg Config, projections ...eventstore.Projection) 
 		}
 		seen[p.Name()] = true
 	}
+	for _, name := range cfg.Separate {
+		if !seen[name] {
+			return nil, fmt.Errorf("projector: no projection %q to read separately", name)
+		}
+	}
 	return &Projector{s: s, cfg: cfg, log: cfg.Logger, projections: projections,
 		failing: map[string]string{}, out: map[string]bool{}}, nil
 }
@@ -170,15 +185,34 @@ func (p *Projector) runCtx() context.Context {
 	return p.ctx
 }
 
-// live lists the projections that take part in the shared batches.
-func (p *Projector) live() []string {
+// live lists the projections of readers that take part in the shared
+// batches now.
+func (p *Projector) live(readers []string) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]string, 0, len(p.projections))
-	for _, pr := range p.projections {
-		if !p.out[pr.Name()] {
-			out = append(out, pr.Name())
+	out := make([]string, 0, len(readers))
+	for _, name := range readers {
+		if !p.out[name] {
+			out = append(out, name)
 		}
+	}
+	return out
+}
+
+// readers groups the projections by live reader: each of Config.Separate
+// alone, the others together.
+func (p *Projector) readers() [][]string {
+	var shared []string
+	var out [][]string
+	for _, pr := range p.projections {
+		if slices.Contains(p.cfg.Separate, pr.Name()) {
+			out = append(out, []string{pr.Name()})
+		} else {
+			shared = append(shared, pr.Name())
+		}
+	}
+	if len(shared) > 0 {
+		out = append(out, shared)
 	}
 	return out
 }
@@ -207,17 +241,40 @@ func (p *Projector) Run(ctx context.Context) error {
 		}
 	}
 	defer p.chasers.Wait()
+	var wg sync.WaitGroup
+	readers := p.readers()
+	errs := make(chan error, len(readers))
+	for _, names := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.read(ctx, names); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}
+
+// read runs one live reader, for the projections of names, until ctx ends.
+func (p *Projector) read(ctx context.Context, names []string) error {
 	// No ack deadline: on one, Watermill would acknowledge and commit the
 	// batch while the projections are still applying it.
 	var noDeadline time.Duration
 	sub, err := wsql.NewSubscriber(batchBeginner{Beginner: wsql.BeginnerFromPgx(p.s.ProjectionPool()), p: p}, wsql.SubscriberConfig{
-		ConsumerGroup:  "projector",
+		ConsumerGroup:  strings.Join(names, ","),
 		AckDeadline:    &noDeadline,
 		PollInterval:   p.cfg.PollInterval,
 		RetryInterval:  p.cfg.RetryInterval,
 		ResendInterval: p.cfg.RetryInterval,
 		BackoffManager: newAdaptiveBackoff(p.cfg.PollInterval, p.cfg.RetryInterval),
-		SchemaAdapter:  subscription{batchSize: p.cfg.BatchSize, names: p.live},
+		SchemaAdapter:  subscription{batchSize: p.cfg.BatchSize, names: func() []string { return p.live(names) }},
 		OffsetsAdapter: offsets{},
 	}, watermill.NewSlogLogger(p.log))
 	if err != nil {
