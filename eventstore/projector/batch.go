@@ -142,50 +142,114 @@ func (t *batchTx) finish(ctx context.Context) error {
 	return t.err
 }
 
+// part is one projection's share of a page.
+type part struct {
+	i      int // the projection's number, naming its savepoint
+	pr     eventstore.Projection
+	events []pageEvent
+}
+
 // apply applies the page to every projection whose checkpoint the batch
-// holds, then moves their checkpoints in one statement.
+// holds, then moves their checkpoints in one statement. It first tries
+// every projection's writes and the checkpoints in one round trip; if
+// anything fails there, it rolls that attempt back and applies the
+// projections one by one behind their own savepoints, so that the one that
+// fails is found, rolled back alone and blamed.
 func (t *batchTx) apply(ctx context.Context) error {
 	if t.badPage != nil {
 		return t.badPage
 	}
-	if len(t.page) == 0 {
+	var parts []part
+	for i, pr := range t.p.projections {
+		if at, held := t.checkpoints[pr.Name()]; held {
+			if events := t.after(at); len(events) > 0 {
+				parts = append(parts, part{i: i, pr: pr, events: events})
+			}
+		}
+	}
+	if len(parts) == 0 {
 		return nil
 	}
-	var names, txs []string
-	var globals []int64
-	for i, pr := range t.p.projections {
-		at, held := t.checkpoints[pr.Name()]
-		if !held {
-			continue
+	if len(parts) > 1 {
+		err := t.applyTogether(ctx, parts)
+		if err == nil || errors.Is(eventstore.Translate(err), eventstore.ErrUnavailable) {
+			return err
 		}
-		events := t.after(at)
-		if len(events) == 0 {
-			continue
-		}
+		t.applied = t.applied[:0]
+	}
+	var done []applied
+	for _, pt := range parts {
 		start := time.Now()
-		err := t.applyTo(ctx, i, pr, events)
-		if err != nil {
+		if err := t.applyTo(ctx, pt.i, pt.pr, pt.events); err != nil {
 			if errors.Is(eventstore.Translate(err), eventstore.ErrUnavailable) {
 				return err
 			}
-			t.p.blame(pr.Name(), err)
-			t.failed = append(t.failed, failedRun{pr: pr})
+			t.p.blame(pt.pr.Name(), err)
+			t.failed = append(t.failed, failedRun{pr: pt.pr})
 			continue
 		}
-		last := events[len(events)-1].rec.Position
-		names = append(names, pr.Name())
-		txs = append(txs, strconv.FormatUint(last.TransactionID, 10))
-		globals = append(globals, last.Global)
-		t.applied = append(t.applied, applied{name: pr.Name(), at: last, recs: appliedEvents(events), took: time.Since(start)})
+		done = append(done, appliedTo(pt, time.Since(start)))
 	}
-	if len(names) == 0 {
+	t.applied = done
+	if len(done) == 0 {
 		return nil
 	}
-	_, err := t.ptx.Exec(ctx, `UPDATE projection_checkpoints c
+	_, err := t.ptx.Exec(ctx, moveCheckpointsSQL, checkpointArgs(done)...)
+	return err
+}
+
+// applyTogether applies every part and moves the checkpoints in one
+// pipeline, behind one savepoint; on any failure it rolls back to it.
+func (t *batchTx) applyTogether(ctx context.Context, parts []part) error {
+	pl := &pipeline{Tx: t.ptx, owner: -1}
+	_, _ = pl.Exec(ctx, "SAVEPOINT page")
+	start := time.Now()
+	err := func() error {
+		var done []applied
+		for _, pt := range parts {
+			for _, e := range pt.events {
+				if e.err != nil {
+					return e.err
+				}
+				if err := pt.pr.Apply(ctx, pl, e.rec); err != nil {
+					return err
+				}
+			}
+			done = append(done, appliedTo(pt, time.Since(start)))
+			start = time.Now()
+		}
+		_, _ = pl.Exec(ctx, moveCheckpointsSQL, checkpointArgs(done)...)
+		if err := pl.flush(ctx); err != nil {
+			return err
+		}
+		t.applied = done
+		return nil
+	}()
+	if err == nil || !pl.sent {
+		return err
+	}
+	if _, rerr := t.ptx.Exec(ctx, "ROLLBACK TO SAVEPOINT page"); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
+
+// moveCheckpointsSQL moves each named checkpoint forward to its position.
+const moveCheckpointsSQL = `UPDATE projection_checkpoints c
 SET transaction_id = v.tx::xid8, global_position = v.pos, updated_at = now()
 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(name, tx, pos)
-WHERE c.name = v.name AND (c.transaction_id, c.global_position) < (v.tx::xid8, v.pos)`, names, txs, globals)
-	return err
+WHERE c.name = v.name AND (c.transaction_id, c.global_position) < (v.tx::xid8, v.pos)`
+
+func checkpointArgs(done []applied) []any {
+	names, txs, globals := make([]string, len(done)), make([]string, len(done)), make([]int64, len(done))
+	for i, a := range done {
+		names[i], txs[i], globals[i] = a.name, strconv.FormatUint(a.at.TransactionID, 10), a.at.Global
+	}
+	return []any{names, txs, globals}
+}
+
+func appliedTo(pt part, took time.Duration) applied {
+	return applied{name: pt.pr.Name(), at: pt.events[len(pt.events)-1].rec.Position, recs: appliedEvents(pt.events), took: took}
 }
 
 // after returns the events of the page after at: the page is in commit

@@ -67,11 +67,11 @@ func (p *Projector) pass(ctx context.Context, pr eventstore.Projection, page int
 	if err := replay(ctx, p.s, pr, false, page, func(k int) { n += k }); err != nil {
 		return n, err
 	}
+	p.setFailing(pr.Name(), "") // before anything else: a waiter may stop us now
 	if n == 0 {
-		p.setFailing(pr.Name(), "")
 		return 0, nil
 	}
-	if at, err := readCheckpoint(ctx, p.s.ProjectionPool(), pr.Name()); err == nil {
+	if at, err := readCheckpoint(context.WithoutCancel(ctx), p.s.ProjectionPool(), pr.Name()); err == nil {
 		p.committed(pr.Name(), at, nil, time.Since(start))
 	}
 	p.cfg.Metrics.applied.WithLabelValues(pr.Name()).Add(float64(n))
