@@ -16,6 +16,7 @@ import (
 	"github.com/keylink/keylink/api"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/projections"
 )
 
@@ -271,7 +272,7 @@ func TestCachedAggregatesSeeAnotherServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{}, projections.All()...)
+	proj, err := projector.New(store, projector.Config{}, projections.All()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/keylink/keylink/api"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
 	"github.com/keylink/keylink/projections/conferences"
@@ -57,7 +58,7 @@ func newClockEnv(t *testing.T, clk *clock) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, projections.All()...)
+	proj, err := projector.New(store, projector.Config{PollInterval: 5 * time.Millisecond}, projections.All()...)
 	if err != nil {
 		t.Fatal(err)
 	}

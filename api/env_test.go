@@ -18,6 +18,7 @@ import (
 
 	"github.com/keylink/keylink/api"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
 )
@@ -64,7 +65,7 @@ func serveWith(t *testing.T, pool *pgxpool.Pool, projs []eventstore.Projection, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, projs...)
+	proj, err := projector.New(store, projector.Config{PollInterval: 5 * time.Millisecond}, projs...)
 	if err != nil {
 		t.Fatal(err)
 	}

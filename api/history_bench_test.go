@@ -19,6 +19,7 @@ import (
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
 )
@@ -37,7 +38,7 @@ func benchServer(b *testing.B, pool *pgxpool.Pool, cfg eventstore.Config) (strin
 	if err != nil {
 		b.Fatal(err)
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{}, projections.All()...)
+	proj, err := projector.New(store, projector.Config{}, projections.All()...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 // openapiServer is a server on a pool that never connects: the route table
@@ -27,7 +28,7 @@ func openapiServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, _ := eventstore.NewProjector(store, eventstore.ProjectorConfig{})
+	proj, _ := projector.New(store, projector.Config{})
 	s, err := New(Config{Store: store, Projector: proj, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

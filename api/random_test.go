@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/projections"
 )
 
@@ -307,7 +308,7 @@ func rebuildEqualsLive(t *testing.T, e *env, seed uint64) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, p := range projections.All() {
-		if err := e.store.Rebuild(ctx, p, nil); err != nil {
+		if err := projector.Rebuild(ctx, e.store, p, nil); err != nil {
 			t.Fatalf("rebuild %s: %v (seed %d)", p.Name(), err, seed)
 		}
 	}

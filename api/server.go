@@ -18,12 +18,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 // Config wires a Server.
 type Config struct {
 	Store     *eventstore.Store
-	Projector *eventstore.Projector
+	Projector *projector.Projector
 	Logger    *slog.Logger
 	// Gatherer serves /metrics; Registerer receives the HTTP metrics.
 	Gatherer   prometheus.Gatherer
@@ -54,7 +55,7 @@ func (c Config) Validate() error {
 type Server struct {
 	e     *echo.Echo
 	store *eventstore.Store
-	proj  *eventstore.Projector
+	proj  *projector.Projector
 	pool  *pgxpool.Pool
 	log   *slog.Logger
 	now   func() time.Time

@@ -3,12 +3,12 @@ package eventstore
 import (
 	stdsql "database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
-	"github.com/ThreeDotsLabs/watermill/message"
 )
 
 // Topic is the Watermill topic every event is published on. There is one
@@ -19,30 +19,22 @@ const Topic = "events"
 const (
 	mdStreamType    = "stream_type"
 	mdStreamID      = "stream_id"
-	mdVersion       = "version"
 	mdExpected      = "expected_version"
 	mdType          = "type"
 	mdSchemaVersion = "schema_version"
-	mdPosition      = "position"
-	mdTransaction   = "transaction_id"
-	mdRecordedAt    = "recorded_at"
 	mdCorrelation   = "correlation_id"
 	mdCausation     = "causation_id"
 	mdActor         = "actor"
-	// mdCheckpoint is where the consumer group's checkpoint stood when the
-	// batch was read, as "transaction_id/global_position".
-	mdCheckpoint = "checkpoint"
 )
 
 // expectAny marks an append that takes whatever version the stream is at.
 const expectAny = "any"
 
-// schemaAdapter makes Watermill's SQL publisher write to, and its subscriber
-// read from, the events table. One Publish call carries the events of one
-// stream append; the expected version travels in the messages' metadata.
-type schemaAdapter struct {
-	batchSize int
-}
+// schemaAdapter makes Watermill's SQL publisher write to the events table.
+// One Publish call carries the events of one stream append; the expected
+// version travels in the messages' metadata. It does not subscribe: the
+// projector (package eventstore/projector) has its own adapter.
+type schemaAdapter struct{}
 
 var _ wsql.SchemaAdapter = schemaAdapter{}
 
@@ -98,114 +90,23 @@ FROM (VALUES `)
 	return wsql.Query{Query: b.String(), Args: args}, nil
 }
 
-// SelectQuery reads the next batch for a consumer group in commit order: by
-// (transaction_id, global_position) and only below the oldest transaction
-// still running, so a low position that commits late is never skipped. The
-// row comparison keeps the scan on the primary key.
-func (a schemaAdapter) SelectQuery(p wsql.SelectQueryParams) (wsql.Query, error) {
-	next, err := p.OffsetsAdapter.NextOffsetQuery(wsql.NextOffsetQueryParams{Topic: p.Topic, ConsumerGroup: p.ConsumerGroup})
-	if err != nil {
-		return wsql.Query{}, err
-	}
-	q := `WITH last AS (` + next.Query + `)
-SELECT e.global_position, e.transaction_id::text, e.event_id::text, e.payload::text,
-       jsonb_build_object('` + mdStreamType + `', e.stream_type, '` + mdStreamID + `', e.stream_id,
-         '` + mdVersion + `', e.version::text, '` + mdType + `', e.type, '` + mdSchemaVersion + `', e.schema_version::text,
-         '` + mdPosition + `', e.global_position::text, '` + mdTransaction + `', e.transaction_id::text,
-         '` + mdRecordedAt + `', to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-         '` + mdCheckpoint + `', (SELECT transaction_id::text || '/' || global_position FROM last)) || e.metadata
-FROM events e
-WHERE (e.transaction_id, e.global_position) > ((SELECT transaction_id FROM last), (SELECT global_position FROM last))
-  AND e.transaction_id < (SELECT events_horizon())
-ORDER BY e.transaction_id, e.global_position
-LIMIT ` + strconv.Itoa(a.batch())
-	return wsql.Query{Query: q, Args: next.Args}, nil
+// SelectQuery refuses: the store's adapter only publishes.
+func (schemaAdapter) SelectQuery(wsql.SelectQueryParams) (wsql.Query, error) {
+	return wsql.Query{}, errors.New("eventstore: the store's adapter does not subscribe")
 }
 
-func (a schemaAdapter) batch() int {
-	if a.batchSize <= 0 {
-		return 100
-	}
-	return a.batchSize
-}
-
-// UnmarshalMessage turns a row of SelectQuery into a Watermill message.
-func (a schemaAdapter) UnmarshalMessage(p wsql.UnmarshalMessageParams) (wsql.Row, error) {
-	var (
-		pos                     int64
-		txid, id, payload, meta string
-	)
-	if err := p.Row.Scan(&pos, &txid, &id, &payload, &meta); err != nil {
-		return wsql.Row{}, fmt.Errorf("eventstore: scan event: %w", err)
-	}
-	msg := message.NewMessage(id, []byte(payload))
-	if err := json.Unmarshal([]byte(meta), &msg.Metadata); err != nil {
-		return wsql.Row{}, fmt.Errorf("eventstore: event metadata: %w", err)
-	}
-	x, err := strconv.ParseUint(txid, 10, 64)
-	if err != nil {
-		return wsql.Row{}, fmt.Errorf("eventstore: transaction id: %w", err)
-	}
-	return wsql.Row{Offset: pos, UUID: []byte(id), Payload: []byte(payload), Metadata: []byte(meta),
-		Msg: msg, ExtraData: map[string]any{mdTransaction: x}}, nil
+// UnmarshalMessage refuses: the store's adapter only publishes.
+func (schemaAdapter) UnmarshalMessage(wsql.UnmarshalMessageParams) (wsql.Row, error) {
+	return wsql.Row{}, errors.New("eventstore: the store's adapter does not subscribe")
 }
 
 // SchemaInitializingQueries is empty: goose migrations own the schema.
-func (a schemaAdapter) SchemaInitializingQueries(wsql.SchemaInitializingQueriesParams) ([]wsql.Query, error) {
+func (schemaAdapter) SchemaInitializingQueries(wsql.SchemaInitializingQueriesParams) ([]wsql.Query, error) {
 	return nil, nil
 }
 
-// SubscribeIsolationLevel is REPEATABLE READ: one snapshot for the batch query
-// and the xmin guard.
-func (a schemaAdapter) SubscribeIsolationLevel() stdsql.IsolationLevel {
-	return stdsql.LevelRepeatableRead
-}
-
-// offsetsAdapter keeps each consumer group's offset in projection_checkpoints,
-// the row the projection also advances per event inside its transaction.
-type offsetsAdapter struct{}
-
-var _ wsql.OffsetsAdapter = offsetsAdapter{}
-
-// NextOffsetQuery locks the group's row for the batch: one batch per
-// projection in flight, and a rebuild that takes the same lock pauses it.
-func (offsetsAdapter) NextOffsetQuery(p wsql.NextOffsetQueryParams) (wsql.Query, error) {
-	return wsql.Query{
-		Query: `SELECT transaction_id, global_position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
-		Args:  []any{p.ConsumerGroup},
-	}, nil
-}
-
-// AckMessageQuery moves the checkpoint to the batch's last row. The
-// projector's batch transaction (batchTx.ExecContext) recognises this
-// statement and runs it with the last event the projection applied
-// instead, together with the batch's writes.
-func (offsetsAdapter) AckMessageQuery(p wsql.AckMessageQueryParams) (wsql.Query, error) {
-	return wsql.Query{
-		Query: advanceCheckpointSQL,
-		Args:  []any{p.ConsumerGroup, strconv.FormatUint(p.LastRow.ExtraData[mdTransaction].(uint64), 10), p.LastRow.Offset},
-	}, nil
-}
-
-// advanceCheckpointSQL moves a checkpoint to ($2, $3) if that is ahead of it;
-// zero rows affected means the event was applied before.
-const advanceCheckpointSQL = `UPDATE projection_checkpoints
-SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now()
-WHERE name = $1 AND (transaction_id, global_position) < ($2::text::xid8, $3)`
-
-func (offsetsAdapter) ConsumedMessageQuery(wsql.ConsumedMessageQueryParams) (wsql.Query, error) {
-	return wsql.Query{}, nil
-}
-
-func (offsetsAdapter) SchemaInitializingQueries(wsql.OffsetsSchemaInitializingQueriesParams) ([]wsql.Query, error) {
-	return nil, nil
-}
-
-// BeforeSubscribingQueries creates the group's row so FOR UPDATE has
-// something to lock.
-func (offsetsAdapter) BeforeSubscribingQueries(p wsql.BeforeSubscribingQueriesParams) ([]wsql.Query, error) {
-	return []wsql.Query{{
-		Query: `INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`,
-		Args:  []any{p.ConsumerGroup},
-	}}, nil
+// SubscribeIsolationLevel is the default: the store's adapter does not
+// subscribe.
+func (schemaAdapter) SubscribeIsolationLevel() stdsql.IsolationLevel {
+	return stdsql.LevelDefault
 }

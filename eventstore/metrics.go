@@ -7,16 +7,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics are the store's Prometheus instruments.
+// Metrics are the store's Prometheus instruments (the projector has its
+// own: projector.Metrics).
 type Metrics struct {
-	appends    prometheus.Counter
-	conflicts  prometheus.Counter
-	applied    *prometheus.CounterVec
-	failures   *prometheus.CounterVec
-	lag        *prometheus.HistogramVec
-	batch      *prometheus.HistogramVec
-	checkpoint *prometheus.GaugeVec
-	failing    *prometheus.GaugeVec
+	appends   prometheus.Counter
+	conflicts prometheus.Counter
 
 	cacheHits, cacheMisses, snapshots prometheus.Counter
 	cacheBytes, cacheEntries          prometheus.Gauge
@@ -30,22 +25,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "keylink_events_appended_total", Help: "Events appended to the store."}),
 		conflicts: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "keylink_append_conflicts_total", Help: "Appends refused because the stream moved on."}),
-		applied: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "keylink_projection_events_applied_total", Help: "Events applied by each projection."}, []string{"projection"}),
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "keylink_projection_failures_total", Help: "Events a projection failed to apply (retried)."}, []string{"projection"}),
-		lag: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "keylink_projection_lag_seconds",
-			Help:    "Time from an event's commit to its application by a projection.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"projection"}),
-		batch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "keylink_projection_batch_seconds",
-			Help:    "Time from reading a live batch to its commit, per projection: the projection's own cost, its writes included.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"projection"}),
-		checkpoint: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "keylink_projection_checkpoint_position", Help: "Global position of the last event a projection applied."}, []string{"projection"}),
-		failing: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "keylink_projection_failing", Help: "1 while a projection is stuck on an event it cannot apply."}, []string{"projection"}),
 		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "keylink_aggregate_cache_hits_total", Help: "Commands that found their aggregate in the cache."}),
 		cacheMisses: prometheus.NewCounter(prometheus.CounterOpts{
@@ -58,7 +37,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "keylink_aggregate_cache_entries", Help: "Aggregates held in the cache."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.appends, m.conflicts, m.applied, m.failures, m.lag, m.batch, m.checkpoint, m.failing,
+		reg.MustRegister(m.appends, m.conflicts,
 			m.cacheHits, m.cacheMisses, m.snapshots, m.cacheBytes, m.cacheEntries)
 	}
 	return m

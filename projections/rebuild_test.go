@@ -18,6 +18,7 @@ import (
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/projections"
 	"github.com/keylink/keylink/projections/board"
 	"github.com/keylink/keylink/projections/directory"
@@ -227,7 +228,7 @@ func BenchmarkRebuild(b *testing.B) {
 		b.Run(bench.p.Name(), func(b *testing.B) {
 			start := time.Now()
 			for range b.N {
-				if err := e.Store.Rebuild(ctx, bench.p, nil); err != nil {
+				if err := projector.Rebuild(ctx, e.Store, bench.p, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

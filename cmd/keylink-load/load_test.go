@@ -17,6 +17,7 @@ import (
 
 	"github.com/keylink/keylink/api"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
 )
@@ -267,7 +268,7 @@ func serve(t *testing.T, pool *pgxpool.Pool) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{}, projections.All()...)
+	proj, err := projector.New(store, projector.Config{}, projections.All()...)
 	if err != nil {
 		t.Fatal(err)
 	}

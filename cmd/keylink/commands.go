@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/api"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -120,7 +121,7 @@ func cmdProjections(ctx context.Context, args []string, stdout, stderr io.Writer
 	for _, name := range names {
 		bar := newProgress(stderr, name)
 		start := time.Now()
-		if err := sys.store.Rebuild(ctx, sys.projector.Projection(name), bar.update); err != nil {
+		if err := projector.Rebuild(ctx, sys.store, sys.projector.Projection(name), bar.update); err != nil {
 			return err
 		}
 		bar.done()

@@ -38,6 +38,7 @@ import (
 
 	"github.com/keylink/keylink/api"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
 )
@@ -179,7 +180,7 @@ func TestFaultPoisonEventStopsOnlyItsProjection(t *testing.T) {
 	if bad == nil {
 		t.Fatal("no directory projection to poison")
 	}
-	proj, err := eventstore.NewProjector(store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, RetryInterval: 50 * time.Millisecond}, prs...)
+	proj, err := projector.New(store, projector.Config{PollInterval: 5 * time.Millisecond, RetryInterval: 50 * time.Millisecond, Logger: log, Metrics: projector.NewMetrics(reg)}, prs...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/api"
-	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 const seedHelp = `Usage: keylink seed [--suppliers N --buyers M --events K --seed S] [--if-empty]
@@ -106,7 +106,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // withProjector runs the projector while loadMeetings schedules the events,
 // since a schedule is drawn from the match lists.
-func (l *seedLoader) withProjector(ctx context.Context, proj *eventstore.Projector, plan seedPlan) error {
+func (l *seedLoader) withProjector(ctx context.Context, proj *projector.Projector, plan seedPlan) error {
 	if len(plan.Events) == 0 {
 		return nil
 	}

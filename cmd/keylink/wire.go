@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations"
 	"github.com/keylink/keylink/projections"
 )
@@ -22,7 +23,7 @@ type system struct {
 	pool      *pgxpool.Pool // commands and queries
 	ppool     *pgxpool.Pool // projections only: never appends
 	store     *eventstore.Store
-	projector *eventstore.Projector
+	projector *projector.Projector
 }
 
 // close closes both pools.
@@ -58,10 +59,10 @@ func defaultPoolSize(cores int) int32 {
 
 // connectProjections opens the projection pool: sessions marked as the
 // projector's, whose transactions other projections need not wait for.
-// Each projection holds one connection for its batches, catch-up passes
-// and rebuilds; the read-your-writes watcher reads the checkpoints on one of
-// the two spare ones, so that it never queues behind requests for the main
-// pool.
+// The shared live batches hold one connection, and each projection one
+// more while it catches up or rebuilds; the read-your-writes watcher reads
+// the checkpoints on a spare one, so that it never queues behind requests
+// for the main pool.
 func connectProjections(ctx context.Context, url string, projections int) (*pgxpool.Pool, error) {
 	cfg, err := poolConfig(url)
 	if err != nil {
@@ -98,6 +99,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 	}
 }
 
+// slowProjections get a live reader of their own (projector.Config.Separate):
+// the match lists cost several times what the other read models do per
+// event, and sharing their pages would add that to every read model's lag.
+var slowProjections = []string{"matches"}
+
 func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Registerer) (*system, error) {
 	pool, err := connect(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -124,7 +130,7 @@ func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Regi
 		sys.close()
 		return nil, err
 	}
-	sys.projector, err = eventstore.NewProjector(sys.store, eventstore.ProjectorConfig{}, all...)
+	sys.projector, err = projector.New(sys.store, projector.Config{Logger: log, Metrics: projector.NewMetrics(reg), Separate: slowProjections}, all...)
 	if err != nil {
 		sys.close()
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/projections/matches"
 )
 
@@ -258,7 +259,7 @@ func BenchmarkMatches(b *testing.B) {
 
 	b.Run("rebuild", func(b *testing.B) {
 		for range b.N {
-			if err := e.Store.Rebuild(ctx, &matches.Matches{}, nil); err != nil {
+			if err := projector.Rebuild(ctx, e.Store, &matches.Matches{}, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -275,7 +276,7 @@ func BenchmarkMatches(b *testing.B) {
 
 	b.Run("revision", func(b *testing.B) {
 		timed := &mbTimed{Projection: &matches.Matches{}}
-		pr, err := eventstore.NewProjector(e.Store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, timed)
+		pr, err := projector.New(e.Store, projector.Config{PollInterval: 5 * time.Millisecond}, timed)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -378,7 +379,7 @@ func (t *mbTimed) take() []time.Duration {
 
 // mbRevise revises one capability like a command handler (load, revise),
 // then times its append until the live projection has applied it.
-func mbRevise(b *testing.B, e *env, pr *eventstore.Projector, g *mbGen, sc [2]uuid.UUID) time.Duration {
+func mbRevise(b *testing.B, e *env, pr *projector.Projector, g *mbGen, sc [2]uuid.UUID) time.Duration {
 	ctx := context.Background()
 	stream := eventstore.StreamOf(supplier.StreamType, sc[0])
 	recs, err := e.Store.ReadStream(ctx, stream)

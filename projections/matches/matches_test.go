@@ -22,6 +22,7 @@ import (
 	"github.com/keylink/keylink/domain/matching"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/projections/matches"
 )
 
@@ -57,7 +58,7 @@ func mtBuyer(n int) buyer.Registration {
 // the end of the test if not before), wait waits for the last event appended.
 func mtLive(t testing.TB, e *env, p eventstore.Projection) (wait, stop func()) {
 	t.Helper()
-	pr, err := eventstore.NewProjector(e.Store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, p)
+	pr, err := projector.New(e.Store, projector.Config{PollInterval: 5 * time.Millisecond}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +470,7 @@ func TestMatchesReloadAfterRollback(t *testing.T) {
 	e := newEnv(t)
 	flaky := &mtFlaky{Matches: &matches.Matches{}}
 	flaky.armed.Store(true)
-	pr, err := eventstore.NewProjector(e.Store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond,
+	pr, err := projector.New(e.Store, projector.Config{PollInterval: 5 * time.Millisecond,
 		RetryInterval: 10 * time.Millisecond}, flaky)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 	"github.com/keylink/keylink/migrations/dbtest"
 	"github.com/keylink/keylink/projections"
 )
@@ -131,7 +132,7 @@ func (e *Env) Rebuild(ps ...eventstore.Projection) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, p := range ps {
-		if err := e.Store.Rebuild(ctx, p, nil); err != nil {
+		if err := projector.Rebuild(ctx, e.Store, p, nil); err != nil {
 			e.T.Fatalf("rebuild %s: %v", p.Name(), err)
 		}
 	}
@@ -141,7 +142,7 @@ func (e *Env) Rebuild(ps ...eventstore.Projection) {
 // a function that waits until they have applied the last event appended.
 func (e *Env) Live(ps ...eventstore.Projection) (wait func()) {
 	e.T.Helper()
-	pr, err := eventstore.NewProjector(e.Store, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, ps...)
+	pr, err := projector.New(e.Store, projector.Config{PollInterval: 5 * time.Millisecond}, ps...)
 	if err != nil {
 		e.T.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package eventstore
+package projector
 
 import (
 	"context"
@@ -8,14 +8,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/keylink/keylink/eventstore"
 )
 
-// ErrNotCaughtUp is returned by WaitFor when the projections did not reach the
-// position in time.
-var ErrNotCaughtUp = errors.New("eventstore: read model not caught up")
-
 // WaitFor blocks until every named projection has applied the event at global
-// position pos, or ctx ends (ErrNotCaughtUp).
+// position pos, or ctx ends (eventstore.ErrNotCaughtUp).
 //
 // A wait costs the database one query, made at once: where the event stands
 // in commit order and where the checkpoints are. Waiters then block on the
@@ -34,9 +32,9 @@ func (p *Projector) WaitFor(ctx context.Context, names []string, pos int64) erro
 	defer w.leave(pos)
 	if err := p.lookup(ctx, pos); err != nil {
 		if ctx.Err() != nil {
-			return ErrNotCaughtUp
+			return eventstore.ErrNotCaughtUp
 		}
-		if !errors.Is(translate(err), ErrUnavailable) {
+		if !errors.Is(eventstore.Translate(err), eventstore.ErrUnavailable) {
 			return err
 		}
 		// The database is away for now: the shared poll keeps trying.
@@ -48,7 +46,7 @@ func (p *Projector) WaitFor(ctx context.Context, names []string, pos int64) erro
 		}
 		select {
 		case <-ctx.Done():
-			return ErrNotCaughtUp
+			return eventstore.ErrNotCaughtUp
 		case <-changed:
 		}
 	}
@@ -65,7 +63,7 @@ func (p *Projector) Waiting() int {
 // global position pos (if it committed) and every checkpoint, into the
 // watcher.
 func (p *Projector) lookup(ctx context.Context, pos int64) error {
-	rows, err := p.s.pool.Query(ctx, `SELECT c.name, c.transaction_id::text, c.global_position, e.transaction_id::text
+	rows, err := p.s.Pool().Query(ctx, `SELECT c.name, c.transaction_id::text, c.global_position, e.transaction_id::text
 FROM (SELECT 1) one
 LEFT JOIN projection_checkpoints c ON true
 LEFT JOIN events e ON e.global_position = $1`, pos)
@@ -73,7 +71,7 @@ LEFT JOIN events e ON e.global_position = $1`, pos)
 		return err
 	}
 	defer rows.Close()
-	at := map[string]Position{}
+	at := map[string]eventstore.Position{}
 	placed := map[int64]uint64{}
 	for rows.Next() {
 		var (
@@ -85,7 +83,7 @@ LEFT JOIN events e ON e.global_position = $1`, pos)
 		}
 		if name != nil && cpTx != nil && global != nil {
 			x, _ := strconv.ParseUint(*cpTx, 10, 64)
-			at[*name] = Position{TransactionID: x, Global: *global}
+			at[*name] = eventstore.Position{TransactionID: x, Global: *global}
 		}
 		if evTx != nil {
 			x, _ := strconv.ParseUint(*evTx, 10, 64)
@@ -103,10 +101,10 @@ LEFT JOIN events e ON e.global_position = $1`, pos)
 // for stand in commit order, and wakes the waiters when either moves.
 type watcher struct {
 	mu      sync.Mutex
-	at      map[string]Position // the highest checkpoint seen of each projection
-	placed  map[int64]uint64    // global position -> transaction id, of events waited for
-	waiting map[int64]int       // global position -> waiters
-	changed chan struct{}       // closed and replaced on every move
+	at      map[string]eventstore.Position // the highest checkpoint seen of each projection
+	placed  map[int64]uint64               // global position -> transaction id, of events waited for
+	waiting map[int64]int                  // global position -> waiters
+	changed chan struct{}                  // closed and replaced on every move
 	waiters int
 	polling bool
 }
@@ -114,7 +112,7 @@ type watcher struct {
 func (w *watcher) init() {
 	if w.changed == nil {
 		w.changed = make(chan struct{})
-		w.at, w.placed, w.waiting = map[string]Position{}, map[int64]uint64{}, map[int64]int{}
+		w.at, w.placed, w.waiting = map[string]eventstore.Position{}, map[int64]uint64{}, map[int64]int{}
 	}
 }
 
@@ -152,7 +150,7 @@ func (w *watcher) reached(names []string, pos int64) (bool, <-chan struct{}) {
 	if !ok {
 		return false, w.changed
 	}
-	target := Position{TransactionID: tx, Global: pos}
+	target := eventstore.Position{TransactionID: tx, Global: pos}
 	for _, n := range names {
 		if c, ok := w.at[n]; !ok || c.Less(target) {
 			return false, w.changed
@@ -163,7 +161,7 @@ func (w *watcher) reached(names []string, pos int64) (bool, <-chan struct{}) {
 
 // advance records that projection name committed a batch up to at, having
 // applied the events of applied, and wakes the waiters.
-func (w *watcher) advance(name string, at Position, applied []appliedEvent) {
+func (w *watcher) advance(name string, at eventstore.Position, applied []appliedEvent) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.init()
@@ -186,7 +184,7 @@ func (w *watcher) advance(name string, at Position, applied []appliedEvent) {
 }
 
 // merge records checkpoints and event places read from the database.
-func (w *watcher) merge(at map[string]Position, placed map[int64]uint64) {
+func (w *watcher) merge(at map[string]eventstore.Position, placed map[int64]uint64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.init()
@@ -249,7 +247,7 @@ func (w *watcher) poll(p *Projector) {
 // readPlaces reads every checkpoint and the transactions of the events at
 // globals, on the projection pool: a watcher queued behind requests for the
 // main pool would delay every ?after= read.
-func (p *Projector) readPlaces(globals []int64) (map[string]Position, map[int64]uint64, error) {
+func (p *Projector) readPlaces(globals []int64) (map[string]eventstore.Position, map[int64]uint64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	var (
@@ -257,21 +255,21 @@ func (p *Projector) readPlaces(globals []int64) (map[string]Position, map[int64]
 		err  error
 	)
 	if len(globals) == 0 {
-		rows, err = p.s.ppool.Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints`)
+		rows, err = p.s.ProjectionPool().Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints`)
 	} else {
-		rows, err = p.s.ppool.Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints
+		rows, err = p.s.ProjectionPool().Query(ctx, `SELECT name, transaction_id::text, global_position FROM projection_checkpoints
 UNION ALL SELECT NULL, transaction_id::text, global_position FROM events WHERE global_position = ANY($1)`, globals)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	at, placed := map[string]Position{}, map[int64]uint64{}
+	at, placed := map[string]eventstore.Position{}, map[int64]uint64{}
 	for rows.Next() {
 		var (
 			name *string
 			txid string
-			pos  Position
+			pos  eventstore.Position
 		)
 		if err := rows.Scan(&name, &txid, &pos.Global); err != nil {
 			return nil, nil, err

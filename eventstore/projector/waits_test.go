@@ -1,4 +1,4 @@
-package eventstore_test
+package projector_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
 )
 
 // queryCounter counts the statements sent through a pool.
@@ -68,7 +69,7 @@ func TestThousandWaitersCostOneQuery(t *testing.T) {
 	}
 	lookups.Store(0)
 	const waitPoll = 25 * time.Millisecond
-	pr, err := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond, WaitPoll: waitPoll}, &noop{})
+	pr, err := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond, WaitPoll: waitPoll}, &noop{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,8 +145,8 @@ func TestWaitersSeeAnotherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idle, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{}, &noop{})
-	busy, _ := eventstore.NewProjector(s, eventstore.ProjectorConfig{PollInterval: 5 * time.Millisecond}, &noop{})
+	idle, _ := projector.New(s, projector.Config{}, &noop{})
+	busy, _ := projector.New(s, projector.Config{PollInterval: 5 * time.Millisecond}, &noop{})
 	runCtx, stop := context.WithCancel(ctx)
 	ran := make(chan error, 1)
 	go func() { ran <- busy.Run(runCtx) }()

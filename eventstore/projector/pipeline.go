@@ -1,4 +1,4 @@
-package eventstore
+package projector
 
 import (
 	"context"
@@ -23,6 +23,7 @@ type pipeline struct {
 	batch  pgx.Batch
 	owner  int   // the event now being applied, as its caller numbers them
 	owners []int // the owner of each queued statement
+	sent   bool  // a statement reached the server
 }
 
 // flushError is a queued statement that failed, with the event it was
@@ -54,6 +55,7 @@ func (p *pipeline) flush(ctx context.Context) error {
 	}
 	b, owners := p.batch, p.owners // the results read the batch's queue: send a copy, reset ours
 	p.batch, p.owners = pgx.Batch{}, nil
+	p.sent = true
 	n := b.Len()
 	res := p.Tx.SendBatch(ctx, &b)
 	for i := range n {

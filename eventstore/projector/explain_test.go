@@ -1,4 +1,4 @@
-package eventstore
+package projector
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 
 	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/migrations/dbtest"
 )
 
@@ -25,8 +26,8 @@ func (tick) SchemaVersion() int { return 1 }
 func TestSubscriberQueryUsesThePrimaryKey(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
-	reg, _ := NewRegistry(tick{})
-	s, err := New(pool, Config{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	reg, _ := eventstore.NewRegistry(tick{})
+	s, err := eventstore.New(pool, eventstore.Config{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestSubscriberQueryUsesThePrimaryKey(t *testing.T) {
 		evs[i] = tick{i}
 	}
 	for i := range 100 {
-		if _, err := s.Append(ctx, Stream{Type: "t", ID: fmt.Sprint(i)}, NoStream, evs...); err != nil {
+		if _, err := s.Append(ctx, eventstore.Stream{Type: "t", ID: fmt.Sprint(i)}, eventstore.NoStream, evs...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -44,7 +45,7 @@ func TestSubscriberQueryUsesThePrimaryKey(t *testing.T) {
 SELECT 'p', transaction_id, global_position FROM events ORDER BY 1, 2 OFFSET 5000 LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
-	q, err := schemaAdapter{batchSize: 100}.SelectQuery(wsql.SelectQueryParams{Topic: Topic, ConsumerGroup: "p", OffsetsAdapter: offsetsAdapter{}})
+	q, err := subscription{batchSize: 100, names: func() []string { return []string{"p"} }}.SelectQuery(wsql.SelectQueryParams{Topic: eventstore.Topic})
 	if err != nil {
 		t.Fatal(err)
 	}
