@@ -181,9 +181,12 @@ func TestConsoleFirmEvents(t *testing.T) {
 	e := newClockEnv(t, clk)
 	sup, supEmail := e.firmUser("supplier", supplierBody("Cơ khí Đông Anh"))
 	buy, buyEmail := e.firmUser("buyer", buyerBody("Canon Việt Nam"))
-	e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", e.organiser, capabilityBody("Dập khung thép")), 201)
+	capPos := e.must(e.do("POST", "/v1/suppliers/"+sup+"/capabilities", e.organiser, capabilityBody("Dập khung thép")), 201).num(t, "position")
 	did := e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", e.organiser, demandBody("Giá đỡ thép")), 201).str(t, "id")
 	ev := e.newEvent("Hội nghị kết nối 2030")
+	// The landing page reads the directory as it stands: wait until it
+	// holds the capability (and its certificate).
+	e.must(e.do("GET", fmt.Sprintf("/v1/suppliers/%s?after=%d", sup, capPos), e.organiser, nil), 200)
 
 	s := newBrowser(t, e.url)
 	// In 2030 the certificate of 2027 has expired, and the page says so.
