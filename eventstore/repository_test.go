@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/keylink/keylink/domain"
@@ -227,5 +229,61 @@ func TestIdempotentReplay(t *testing.T) {
 	}
 	if n := keys(t, pool, "tester"); n != 2 {
 		t.Errorf("%d idempotency answers stored, want 2", n)
+	}
+}
+
+// roundTrips counts the statements and batches sent: with statements
+// already prepared, one each is one round trip to the server.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (*roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (*roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (*roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// A command with an Idempotency-Key on a cached aggregate costs four round
+// trips: the key's lookup, BEGIN with the lock and the read, the append,
+// and the answer with COMMIT (six before they were sent together).
+func TestCommandRoundTrips(t *testing.T) {
+	t.Parallel()
+	_, pool := newStore(t)
+	cfg, err := pgxpool.ParseConfig(pool.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trips := &roundTrips{}
+	cfg.ConnConfig.Tracer = trips
+	cfg.MaxConns = 1 // one connection: its statements are prepared by the warm-up
+	traced, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(traced.Close)
+	s := storeOn(t, traced, eventstore.Config{})
+	store := idempotency.New(s)
+	id := newTally(t, s, 0)
+	command := func(key string) {
+		t.Helper()
+		_, _, err := store.Run(context.Background(), keyOf("tester", key, key), func(ctx context.Context, tx *eventstore.Tx) (idempotency.Answer, error) {
+			_, err := tallies.Update(ctx, tx, id, nil, func(a *tally) error { a.add(1); return nil })
+			return idempotency.Answer{Status: 200, Body: []byte(`{}`)}, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	command("warm-1")
+	command("warm-2")
+	before := trips.n.Load()
+	command("counted")
+	if got := trips.n.Load() - before; got != 4 {
+		t.Errorf("a command cost %d round trips, want 4", got)
 	}
 }

@@ -62,8 +62,10 @@ func (s *Store) Run(ctx context.Context, key Key,
 		if a, err = work(ctx, tx); err != nil || key.Name == "" {
 			return err
 		}
-		return tx.Exec(ctx, `INSERT INTO idempotency_keys (principal, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)`,
+		// Sent with the COMMIT, in its round trip.
+		tx.ExecAtCommit(`INSERT INTO idempotency_keys (principal, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)`,
 			key.Principal, key.Name, key.Hash, a.Status, a.Body)
+		return nil
 	})
 	if key.Name != "" && errors.Is(err, eventstore.ErrKeyTaken) {
 		// A concurrent request with the same key won; answer as it did.
