@@ -57,7 +57,7 @@ func (x *txConn) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 	b.Queue(sql, args...)
 	res := x.SendBatch(ctx, &b)
 	tag, err := res.Exec()
-	return tag, errors.Join(err, res.Close())
+	return tag, firstError(err, res.Close())
 }
 
 // Query runs a query, with BEGIN in the same round trip if it is the
@@ -125,7 +125,16 @@ func (x *txConn) commit(ctx context.Context) error {
 			err = errCommitRolledBack
 		}
 	}
-	return errors.Join(err, res.Close())
+	return firstError(err, res.Close())
+}
+
+// firstError is err, or else closeErr: a failed statement's error comes
+// back from the batch's Close too.
+func firstError(err, closeErr error) error {
+	if err != nil {
+		return err
+	}
+	return closeErr
 }
 
 // release rolls back what was not committed and gives the connection back
