@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
@@ -15,6 +14,7 @@ import (
 	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/credentials"
 )
 
 type signupRequest struct {
@@ -34,7 +34,7 @@ func (a signupAnswer) withoutSecrets() any { a.Token = ""; return a }
 
 // Claim scopes: uniqueness reservations taken in the command's transaction.
 const (
-	claimEmail   = "email"
+	claimEmail   = credentials.EmailScope
 	claimTaxCode = "tax_code"
 )
 
@@ -49,7 +49,7 @@ func (s *Server) signup(c echo.Context) error {
 	orgID, accID := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	var (
 		p   domain.Problems
-		org aggregate
+		org func(context.Context, *eventstore.Tx) (eventstore.AppendResult, error)
 		st  eventstore.Stream
 		tax string
 	)
@@ -80,7 +80,7 @@ func (s *Server) signup(c echo.Context) error {
 				return nil, claimed(err, "organisation.tax_code", msgFirmTaken)
 			}
 		}
-		if _, err := create(ctx, tx, st, org); err != nil {
+		if _, err := org(ctx, tx); err != nil {
 			return nil, err
 		}
 		res, err := createAccount(ctx, tx, acc, hash)
@@ -104,19 +104,23 @@ const msgFirmTaken = "a firm with this tax code is registered; ask the firm's us
 // stores its password hash, all in tx. The hash goes to the credentials
 // table, never into an event.
 func createAccount(ctx context.Context, tx *eventstore.Tx, acc *account.Account, hash string) (eventstore.AppendResult, error) {
-	stream := eventstore.StreamOf(account.StreamType, acc.ID())
-	if err := tx.Claim(ctx, claimEmail, acc.Email(), stream); err != nil {
+	if err := tx.Claim(ctx, claimEmail, acc.Email(), accounts.Stream(acc.ID())); err != nil {
 		return eventstore.AppendResult{}, claimed(err, "email", "an account with this e-mail exists")
 	}
-	res, err := create(ctx, tx, stream, acc)
+	res, err := accounts.Create(ctx, tx, acc.ID(), acc)
 	if err != nil {
 		return res, err
 	}
-	return res, tx.Exec(ctx, `INSERT INTO credentials (account_id, password_hash) VALUES ($1, $2)`, acc.ID(), hash)
+	return res, credentials.SavePassword(ctx, tx, acc.ID(), hash)
 }
 
-// newOrganisation decodes and registers the firm of a sign-up.
-func newOrganisation(role account.Role, id uuid.UUID, raw json.RawMessage) (aggregate, eventstore.Stream, string, error) {
+// accounts is the repository of user accounts.
+var accounts = eventstore.NewRepository[*account.Account](account.StreamType)
+
+// newOrganisation decodes and registers the firm of a sign-up; create
+// appends its first events.
+func newOrganisation(role account.Role, id uuid.UUID, raw json.RawMessage) (
+	create func(context.Context, *eventstore.Tx) (eventstore.AppendResult, error), st eventstore.Stream, tax string, err error) {
 	if role == account.RoleSupplier {
 		var in supplier.Registration
 		if err := decodeJSON(raw, &in); err != nil {
@@ -126,7 +130,9 @@ func newOrganisation(role account.Role, id uuid.UUID, raw json.RawMessage) (aggr
 		if err != nil {
 			return nil, eventstore.Stream{}, "", err
 		}
-		return sup, eventstore.StreamOf(supplier.StreamType, id), sup.TaxCode(), nil
+		return func(ctx context.Context, tx *eventstore.Tx) (eventstore.AppendResult, error) {
+			return suppliers.Create(ctx, tx, id, sup)
+		}, suppliers.Stream(id), sup.TaxCode(), nil
 	}
 	var in buyer.Registration
 	if err := decodeJSON(raw, &in); err != nil {
@@ -136,7 +142,9 @@ func newOrganisation(role account.Role, id uuid.UUID, raw json.RawMessage) (aggr
 	if err != nil {
 		return nil, eventstore.Stream{}, "", err
 	}
-	return b, eventstore.StreamOf(buyer.StreamType, id), "", nil
+	return func(ctx context.Context, tx *eventstore.Tx) (eventstore.AppendResult, error) {
+		return buyers.Create(ctx, tx, id, b)
+	}, buyers.Stream(id), "", nil
 }
 
 // claimed turns a lost uniqueness reservation into a 409 naming the field.
@@ -191,7 +199,7 @@ func (s *Server) startSession(ctx context.Context, email, password string) (Prin
 		return Principal{}, "", errBadCredentials
 	}
 	p := Principal{Role: string(acc.Role()), OrganisationID: acc.OrganisationID(), AccountID: acc.ID()}
-	token, err := IssueToken(ctx, poolExec{s}, p, TokenTTL)
+	token, err := IssueToken(ctx, s.creds, p, TokenTTL)
 	if err != nil {
 		return Principal{}, "", unavailable(err)
 	}
@@ -201,21 +209,11 @@ func (s *Server) startSession(ctx context.Context, email, password string) (Prin
 // accountByEmail returns the account holding email and its password hash;
 // nil and "" when there is none.
 func (s *Server) accountByEmail(ctx context.Context, email string) (*account.Account, string, error) {
-	var owner, hash string
-	err := s.pool.QueryRow(ctx, `SELECT cl.owner_stream, coalesce(cr.password_hash, '') FROM claims cl
-LEFT JOIN credentials cr ON cr.account_id = substr(cl.owner_stream, $3)::uuid
-WHERE cl.scope = $1 AND cl.value = $2`, claimEmail, email, len(account.StreamType)+2).Scan(&owner, &hash)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, "", nil
-	}
-	if err != nil {
+	id, hash, found, err := s.creds.PasswordByEmail(ctx, email)
+	if err != nil || !found {
 		return nil, "", unavailable(err)
 	}
-	id, err := uuid.Parse(owner[len(account.StreamType)+1:])
-	if err != nil {
-		return nil, "", err
-	}
-	recs, err := s.store.ReadStream(ctx, eventstore.StreamOf(account.StreamType, id))
+	recs, err := s.store.ReadStream(ctx, accounts.Stream(id))
 	if err != nil || len(recs) == 0 {
 		return nil, "", err
 	}
@@ -229,17 +227,9 @@ WHERE cl.scope = $1 AND cl.value = $2`, claimEmail, email, len(account.StreamTyp
 // logout revokes the caller's token.
 func (s *Server) logout(c echo.Context) error {
 	h, _ := c.Get("token_hash").([]byte)
-	if _, err := s.pool.Exec(c.Request().Context(), `UPDATE tokens SET revoked_at = now() WHERE token_hash = $1`, h); err != nil {
+	if err := s.creds.RevokeToken(c.Request().Context(), h); err != nil {
 		return unavailable(err)
 	}
 	s.tokens.forget(h)
 	return c.NoContent(http.StatusNoContent)
-}
-
-// poolExec adapts the pool to Execer.
-type poolExec struct{ s *Server }
-
-func (p poolExec) Exec(ctx context.Context, sql string, args ...any) error {
-	_, err := p.s.pool.Exec(ctx, sql, args...)
-	return err
 }

@@ -5,17 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
+	"github.com/keylink/keylink/eventstore/credentials"
 )
 
 // Roles of the contract.
@@ -58,10 +56,9 @@ const tokenPrefix = "kl_"
 // TokenTTL is how long sign-up and login tokens live.
 const TokenTTL = 30 * 24 * time.Hour
 
-// Execer runs statements; a pool or a transaction.
-type Execer interface {
-	Exec(ctx context.Context, sql string, args ...any) error
-}
+// Execer runs statements: a command's transaction, or a pool (see
+// credentials.Execer).
+type Execer = credentials.Execer
 
 // IssueToken creates a token for p that expires after ttl, stores its hash
 // through db and returns the token. The token is shown once and never stored.
@@ -71,16 +68,7 @@ func IssueToken(ctx context.Context, db Execer, p Principal, ttl time.Duration) 
 		return "", err
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	var org, acc any
-	if p.OrganisationID != uuid.Nil {
-		org = p.OrganisationID
-	}
-	if p.AccountID != uuid.Nil {
-		acc = p.AccountID
-	}
-	h := hashToken(token)
-	err := db.Exec(ctx, `INSERT INTO tokens (token_hash, role, organisation_id, account_id, name, expires_at)
-VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`, h[:], p.Role, org, acc, p.Name, fmt.Sprintf("%d seconds", int64(ttl.Seconds())))
+	err := credentials.SaveToken(ctx, db, hashToken(token), credentials.Grant(p), ttl)
 	return token, err
 }
 
@@ -130,25 +118,14 @@ func (tc *tokenCache) lookup(ctx context.Context, s *Server, sum [32]byte) (Prin
 		return e.p, nil
 	}
 	tc.mu.Unlock()
-	var (
-		p        Principal
-		org, acc *uuid.UUID
-		expires  time.Time
-	)
-	err := s.pool.QueryRow(ctx, `SELECT role, organisation_id, account_id, name, expires_at FROM tokens
-WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`, sum[:]).Scan(&p.Role, &org, &acc, &p.Name, &expires)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, errUnauthorized
-	}
+	g, expires, found, err := s.creds.Token(ctx, sum)
 	if err != nil {
-		return p, unavailable(err)
+		return Principal{}, unavailable(err)
 	}
-	if org != nil {
-		p.OrganisationID = *org
+	if !found {
+		return Principal{}, errUnauthorized
 	}
-	if acc != nil {
-		p.AccountID = *acc
-	}
+	p := Principal(g)
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	if tc.entries == nil || len(tc.entries) > 100_000 {

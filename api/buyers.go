@@ -11,7 +11,10 @@ import (
 	"github.com/keylink/keylink/eventstore"
 )
 
-func buyerStream(id uuid.UUID) eventstore.Stream { return eventstore.StreamOf(buyer.StreamType, id) }
+// buyers is the repository of buyer firms.
+var buyers = eventstore.NewRepository[*buyer.Buyer](buyer.StreamType)
+
+func buyerStream(id uuid.UUID) eventstore.Stream { return buyers.Stream(id) }
 
 // registerBuyer: POST /v1/buyers (organiser).
 func (s *Server) registerBuyer(c echo.Context) error {
@@ -29,7 +32,7 @@ func (s *Server) registerBuyer(c echo.Context) error {
 		return err
 	}
 	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		res, err := create(ctx, tx, buyerStream(id), b)
+		res, err := buyers.Create(ctx, tx, id, b)
 		return created(id, res), err
 	})
 }
@@ -37,7 +40,7 @@ func (s *Server) registerBuyer(c echo.Context) error {
 // changeBuyer runs decide on buyer {id} for a caller allowed to act for it,
 // answering with answerID (the buyer's id when uuid.Nil).
 func (s *Server) changeBuyer(c echo.Context, status int, raw []byte, answerID uuid.UUID, decide func(*buyer.Buyer) error) error {
-	return changePath(s, c, status, raw, answerID, buyerStream, func() *buyer.Buyer { return &buyer.Buyer{} }, requireActFor,
+	return changePath(s, c, status, raw, answerID, buyers, requireActFor,
 		func(_ context.Context, _ *eventstore.Tx, b *buyer.Buyer) error { return decide(b) })
 }
 

@@ -1,21 +1,18 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"unicode"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/idempotency"
 )
 
 // answer is the contract's reply to an accepted command.
@@ -38,46 +35,13 @@ func (a answer) streamVersion() int64 { return a.Version }
 // aggregate is what the command pipeline needs of an aggregate.
 type aggregate = eventstore.Aggregate
 
-// change loads the aggregate of stream into agg, checks If-Match, lets decide
-// record events and appends them at the loaded version. A per-stream lock
-// queues concurrent writers, so commands without If-Match never fail on a
-// version conflict; with If-Match a stale version is a 412 and writes nothing.
-//
-// agg (the zero value) may take over the state of a cached aggregate, which
-// then reads only the events after its version (see eventstore.Tx.Load); it
-// goes back to the cache when the transaction commits, so the caller must
-// not use agg once the transaction is over.
-func change[A aggregate](ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, expected *int64,
-	agg A, decide func(A) error) (eventstore.AppendResult, error) {
-	version, global, err := tx.Load(ctx, stream, agg)
-	if err != nil {
-		return eventstore.AppendResult{}, err
-	}
-	if version == 0 {
-		return eventstore.AppendResult{}, domain.Errorf(domain.ErrNotFound, "no such %s", domain.Msgf(stream.Type))
-	}
-	if expected != nil && *expected != version {
-		return eventstore.AppendResult{}, fmt.Errorf("%w: stream is at version %d", errPreconditionFailed, version)
-	}
-	if err := decide(agg); err != nil {
-		return eventstore.AppendResult{}, err
-	}
-	res := eventstore.AppendResult{Version: version, Position: global}
-	if changes := agg.Changes(); len(changes) > 0 {
-		if res, err = tx.Append(ctx, stream, eventstore.ExpectedVersion(version), changes...); err != nil {
-			return res, err
-		}
-	}
-	tx.Keep(stream, agg, res.Version, res.Position)
-	return res, nil
-}
-
-// changePath runs decide on the aggregate whose id is the {id} path
+// changePath runs decide on the aggregate of repo whose id is the {id} path
 // parameter, for callers authorize lets through, and answers with answerID
 // (that id when uuid.Nil) and the stream's new version: the shared body of
-// every "change an existing aggregate" endpoint.
+// every "change an existing aggregate" endpoint. The If-Match header is the
+// version the stream must be at (see eventstore.Repository.Update).
 func changePath[A aggregate](s *Server, c echo.Context, status int, raw []byte, answerID uuid.UUID,
-	stream func(uuid.UUID) eventstore.Stream, empty func() A, authorize func(echo.Context, uuid.UUID) error,
+	repo eventstore.Repository[A], authorize func(echo.Context, uuid.UUID) error,
 	decide func(ctx context.Context, tx *eventstore.Tx, agg A) error) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -94,25 +58,15 @@ func changePath[A aggregate](s *Server, c echo.Context, status int, raw []byte, 
 		answerID = id
 	}
 	return s.command(c, status, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		res, err := change(ctx, tx, stream(id), expected, empty(), func(agg A) error { return decide(ctx, tx, agg) })
+		res, err := repo.Update(ctx, tx, id, expected, func(agg A) error { return decide(ctx, tx, agg) })
 		return created(answerID, res), err
 	})
 }
 
-// create appends the first events of a new stream; agg goes to the
-// aggregate cache when the transaction commits (see change).
-func create(ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, agg aggregate) (eventstore.AppendResult, error) {
-	res, err := tx.Append(ctx, stream, eventstore.NoStream, agg.Changes()...)
-	if err == nil {
-		tx.Keep(stream, agg, res.Version, res.Position)
-	}
-	return res, err
-}
-
 // command runs one write request: the Idempotency-Key check, the unit of
-// work in one transaction (which also stores the answer under the key), and
-// the reply with its ETag. A repeated key with the same body replays the
-// first answer; with another body it is a 422.
+// work in one transaction (which also stores the answer under the key, see
+// idempotency.Store.Run), and the reply with its ETag. A repeated key with
+// the same body replays the first answer; with another body it is a 422.
 func (s *Server) command(c echo.Context, status int, raw []byte,
 	work func(ctx context.Context, tx *eventstore.Tx) (any, error)) error {
 	ctx := eventstore.WithMetadata(c.Request().Context(), eventstore.Metadata{
@@ -123,45 +77,34 @@ func (s *Server) command(c echo.Context, status int, raw []byte,
 	if err := validKey(key); err != nil {
 		return err
 	}
-	who := principal(c).String()
 	sum := sha256.Sum256(append([]byte(c.Request().Method+" "+c.Request().URL.Path+"\n"), raw...))
-	if key != "" {
-		if done, err := s.replay(c, who, key, sum[:]); done || err != nil {
-			return err
-		}
-	}
 	var (
 		out  any
 		body []byte
 	)
-	err := s.store.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
-		var err error
-		if out, err = work(ctx, tx); err != nil {
-			return err
-		}
-		if body, err = json.Marshal(out); err != nil {
-			return err
-		}
-		if key == "" {
-			return nil
-		}
-		kept := body
-		if sa, ok := out.(secretAnswer); ok {
-			if kept, err = json.Marshal(sa.withoutSecrets()); err != nil {
-				return err
+	kept, replayed, err := s.idem.Run(ctx, idempotency.Key{Principal: principal(c).String(), Name: key, Hash: sum[:]},
+		func(ctx context.Context, tx *eventstore.Tx) (idempotency.Answer, error) {
+			var err error
+			if out, err = work(ctx, tx); err != nil {
+				return idempotency.Answer{}, err
 			}
-		}
-		return tx.Exec(ctx, `INSERT INTO idempotency_keys (principal, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)`,
-			who, key, sum[:], status, kept)
-	})
-	if err != nil && key != "" && isDuplicateKey(err) {
-		// A concurrent request with the same key won; answer as it did.
-		if done, rerr := s.replay(c, who, key, sum[:]); done || rerr != nil {
-			return rerr
-		}
-	}
-	if err != nil {
+			if body, err = json.Marshal(out); err != nil {
+				return idempotency.Answer{}, err
+			}
+			a := idempotency.Answer{Status: status, Body: body}
+			if sa, ok := out.(secretAnswer); ok && key != "" {
+				a.Body, err = json.Marshal(sa.withoutSecrets())
+			}
+			return a, err
+		})
+	switch {
+	case errors.Is(err, idempotency.ErrReused):
+		return errIdempotencyMismatch
+	case err != nil:
 		return err
+	case replayed:
+		c.Response().Header().Set("Idempotent-Replayed", "true")
+		return s.reply(c, kept.Status, nil, kept.Body)
 	}
 	return s.reply(c, status, out, body)
 }
@@ -183,29 +126,6 @@ func versionOf(body []byte) int64 {
 	return v.Version
 }
 
-// replay answers from a stored idempotent reply; done is false when the key
-// is new.
-func (s *Server) replay(c echo.Context, who, key string, sum []byte) (done bool, err error) {
-	var (
-		hash   []byte
-		status int
-		body   []byte
-	)
-	err = s.pool.QueryRow(c.Request().Context(), `SELECT request_hash, status, body FROM idempotency_keys WHERE principal = $1 AND key = $2`,
-		who, key).Scan(&hash, &status, &body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return true, unavailable(err)
-	}
-	if !bytes.Equal(hash, sum) {
-		return true, errIdempotencyMismatch
-	}
-	c.Response().Header().Set("Idempotent-Replayed", "true")
-	return true, s.reply(c, status, nil, body)
-}
-
 func validKey(key string) error {
 	if len(key) > 200 {
 		return invalid("Idempotency-Key", "must be at most 200 characters")
@@ -217,8 +137,6 @@ func validKey(key string) error {
 	}
 	return nil
 }
-
-func isDuplicateKey(err error) bool { return errors.Is(err, eventstore.ErrKeyTaken) }
 
 // created is a helper for handlers that answer 201 with an answer.
 func created(id uuid.UUID, res eventstore.AppendResult) answer {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
@@ -24,9 +23,11 @@ import (
 // readConferences is the read model the event GETs wait for under ?after=P.
 var readConferences = []string{"conferences"}
 
-func conferenceStream(id uuid.UUID) eventstore.Stream {
-	return eventstore.StreamOf(conference.StreamType, id)
-}
+// conferenceRepo is the repository of events (conferences); the name
+// conferences is the read model's package.
+var conferenceRepo = eventstore.NewRepository[*conference.Conference](conference.StreamType)
+
+func conferenceStream(id uuid.UUID) eventstore.Stream { return conferenceRepo.Stream(id) }
 
 // actor is the caller as the conference aggregate sees it.
 func actor(c echo.Context) conference.Actor {
@@ -42,7 +43,7 @@ func actor(c echo.Context) conference.Actor {
 // is the aggregate's to decide (see actor).
 func (s *Server) changeConference(c echo.Context, status int, raw []byte, answerID uuid.UUID,
 	decide func(ctx context.Context, tx *eventstore.Tx, conf *conference.Conference) error) error {
-	return changePath(s, c, status, raw, answerID, conferenceStream, func() *conference.Conference { return &conference.Conference{} },
+	return changePath(s, c, status, raw, answerID, conferenceRepo,
 		func(echo.Context, uuid.UUID) error { return nil }, decide)
 }
 
@@ -98,7 +99,7 @@ func (s *Server) createEvent(c echo.Context) error {
 		return err
 	}
 	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		res, err := create(ctx, tx, conferenceStream(id), conf)
+		res, err := conferenceRepo.Create(ctx, tx, id, conf)
 		return created(id, res), err
 	})
 }
@@ -142,8 +143,8 @@ func withRole(ctx context.Context, tx *eventstore.Tx, reg conference.Registratio
 	}
 	reg.Role = role
 	if role == conference.Supplier && in.SME == nil {
-		var sup supplier.Supplier
-		if err := load(ctx, tx, supplierStream(reg.OrganisationID), &sup); err != nil {
+		sup, err := suppliers.Read(ctx, tx, reg.OrganisationID)
+		if err != nil {
 			return reg, unavailable(err)
 		}
 		reg.SME, _ = sup.Profile().SME()
@@ -215,14 +216,12 @@ func (s *Server) reviseRegistration(c echo.Context) error {
 // organisationRole says whether org is a supplier or a buyer, from the
 // first event of its stream; neither is ErrNotFound.
 func organisationRole(ctx context.Context, tx *eventstore.Tx, org uuid.UUID) (conference.Role, error) {
-	var typ string
-	err := tx.QueryRow(ctx, `SELECT stream_type FROM events WHERE stream_id = ANY($1::text[]) AND version = 1 LIMIT 1`,
-		[]string{supplierStream(org).Name(), buyerStream(org).Name()}).Scan(&typ)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return "", domain.Errorf(domain.ErrNotFound, "organisation %s not found", org)
+	st, found, err := tx.FirstExisting(ctx, supplierStream(org), buyerStream(org))
+	switch typ := st.Type; {
 	case err != nil:
 		return "", unavailable(err)
+	case !found:
+		return "", domain.Errorf(domain.ErrNotFound, "organisation %s not found", org)
 	case typ == supplier.StreamType:
 		return conference.Supplier, nil
 	case typ == buyer.StreamType:
@@ -336,9 +335,7 @@ func (s *Server) requestMeeting(c echo.Context) error {
 // demandOf checks, in the command's transaction, that demand was posted by
 // buyerID: a request naming another buyer's demand is a 400 on demand_id.
 func demandOf(ctx context.Context, tx *eventstore.Tx, buyerID, demand uuid.UUID) error {
-	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND type = $2 AND payload->>'demand_id' = $3)`,
-		buyerStream(buyerID).Name(), buyer.DemandPosted{}.EventType(), demand.String()).Scan(&ok)
+	ok, err := tx.Recorded(ctx, buyerStream(buyerID), buyer.DemandPosted{}.EventType(), "demand_id", demand.String())
 	if err != nil {
 		return unavailable(err)
 	}
@@ -507,7 +504,7 @@ func (s *Server) proposeSchedule(c echo.Context) error {
 	}
 	return s.command(c, http.StatusOK, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
 		var out scheduleAnswer
-		res, err := change(ctx, tx, conferenceStream(id), expected, &conference.Conference{}, func(conf *conference.Conference) error {
+		res, err := conferenceRepo.Update(ctx, tx, id, expected, func(conf *conference.Conference) error {
 			input := conference.ScheduleInput{Candidates: cands, Floor: in.Floor,
 				NewID: func() uuid.UUID { return uuid.Must(uuid.NewV7()) }}
 			leftOut, err := conf.ProposeSchedule(input, s.now())
@@ -537,8 +534,8 @@ func (s *Server) awaitMatches(c echo.Context) error {
 	}
 	ctx, cancel := contextWithTimeout(c, 5*time.Second)
 	defer cancel()
-	var head int64
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(global_position), 0) FROM events`).Scan(&head); err != nil {
+	head, err := s.store.Head(ctx)
+	if err != nil {
 		return unavailable(err)
 	}
 	return s.proj.WaitFor(ctx, []string{"matches"}, head)

@@ -83,7 +83,7 @@ func (b consoleBackend) SignInToken(ctx context.Context, token string) (string, 
 	if err != nil {
 		return "", err
 	}
-	session, err := IssueToken(ctx, poolExec{b.s}, p, TokenTTL)
+	session, err := IssueToken(ctx, b.s.creds, p, TokenTTL)
 	return session, unavailable(err)
 }
 
@@ -108,7 +108,7 @@ func (b consoleBackend) Resolve(ctx context.Context, token string) (console.Prin
 
 func (b consoleBackend) SignOut(ctx context.Context, token string) error {
 	h := hashToken(token)
-	if _, err := b.s.pool.Exec(ctx, `UPDATE tokens SET revoked_at = now() WHERE token_hash = $1`, h[:]); err != nil {
+	if err := b.s.creds.RevokeToken(ctx, h[:]); err != nil {
 		return unavailable(err)
 	}
 	b.s.tokens.forget(h[:])
@@ -118,14 +118,14 @@ func (b consoleBackend) SignOut(ctx context.Context, token string) error {
 // decide runs one command on an existing stream for p, as changePath does
 // for the API: p must be allowed to act for the organisation.
 func decide[A aggregate](ctx context.Context, b consoleBackend, p console.Principal, id uuid.UUID,
-	stream func(uuid.UUID) eventstore.Stream, agg A, do func(A) error) (int64, error) {
+	repo eventstore.Repository[A], do func(A) error) (int64, error) {
 	if !(Principal{Role: p.Role, OrganisationID: p.OrganisationID}).mayActFor(id) {
 		return 0, domain.Errorf(domain.ErrForbidden, "may not act for organisation %s", id)
 	}
 	ctx = eventstore.WithMetadata(ctx, eventstore.Metadata{Actor: p.Actor})
 	var pos int64
 	err := b.s.store.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
-		res, err := change(ctx, tx, stream(id), nil, agg, do)
+		res, err := repo.Update(ctx, tx, id, nil, do)
 		pos = res.Position
 		return err
 	})
@@ -134,13 +134,13 @@ func decide[A aggregate](ctx context.Context, b consoleBackend, p console.Princi
 
 func (b consoleBackend) DeclareCapability(ctx context.Context, p console.Principal, id uuid.UUID, in supplier.Capability) (int64, error) {
 	cid := uuid.Must(uuid.NewV7())
-	return decide(ctx, b, p, id, supplierStream, &supplier.Supplier{},
+	return decide(ctx, b, p, id, suppliers,
 		func(sup *supplier.Supplier) error { return sup.DeclareCapability(cid, in) })
 }
 
 func (b consoleBackend) PostDemand(ctx context.Context, p console.Principal, id uuid.UUID, in buyer.Demand) (int64, error) {
 	did := uuid.Must(uuid.NewV7())
-	return decide(ctx, b, p, id, buyerStream, &buyer.Buyer{}, func(x *buyer.Buyer) error { return x.PostDemand(did, in) })
+	return decide(ctx, b, p, id, buyers, func(x *buyer.Buyer) error { return x.PostDemand(did, in) })
 }
 
 func (b consoleBackend) EventReport(ctx context.Context, id uuid.UUID) ([]byte, string, error) {
@@ -154,7 +154,8 @@ func (b consoleBackend) EventReport(ctx context.Context, id uuid.UUID) ([]byte, 
 
 func (b consoleBackend) WaitFor(ctx context.Context, names []string, pos int64) error {
 	if pos <= 0 {
-		if err := b.s.pool.QueryRow(ctx, `SELECT coalesce(max(global_position), 0) FROM events`).Scan(&pos); err != nil {
+		var err error
+		if pos, err = b.s.store.Head(ctx); err != nil {
 			return unavailable(err)
 		}
 	}

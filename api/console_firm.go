@@ -101,21 +101,21 @@ func (b consoleBackend) AcceptInvitation(ctx context.Context, token, password st
 }
 
 func (b consoleBackend) ReviseCapability(ctx context.Context, p console.Principal, id, cid uuid.UUID, in supplier.Capability) (int64, error) {
-	return decide(ctx, b, p, id, supplierStream, &supplier.Supplier{},
+	return decide(ctx, b, p, id, suppliers,
 		func(sup *supplier.Supplier) error { return sup.ReviseCapability(cid, in) })
 }
 
 func (b consoleBackend) WithdrawCapability(ctx context.Context, p console.Principal, id, cid uuid.UUID) (int64, error) {
-	return decide(ctx, b, p, id, supplierStream, &supplier.Supplier{},
+	return decide(ctx, b, p, id, suppliers,
 		func(sup *supplier.Supplier) error { return sup.WithdrawCapability(cid) })
 }
 
 func (b consoleBackend) ReviseDemand(ctx context.Context, p console.Principal, id, did uuid.UUID, in buyer.Demand) (int64, error) {
-	return decide(ctx, b, p, id, buyerStream, &buyer.Buyer{}, func(x *buyer.Buyer) error { return x.ReviseDemand(did, in) })
+	return decide(ctx, b, p, id, buyers, func(x *buyer.Buyer) error { return x.ReviseDemand(did, in) })
 }
 
 func (b consoleBackend) CloseDemand(ctx context.Context, p console.Principal, id, did uuid.UUID, reason string) (int64, error) {
-	return decide(ctx, b, p, id, buyerStream, &buyer.Buyer{}, func(x *buyer.Buyer) error { return x.CloseDemand(did, reason) })
+	return decide(ctx, b, p, id, buyers, func(x *buyer.Buyer) error { return x.CloseDemand(did, reason) })
 }
 
 // conferenceActor is p as the conference aggregate sees it (actor, for
@@ -137,8 +137,7 @@ func decideEvent(ctx context.Context, b consoleBackend, p console.Principal, id,
 	ctx = eventstore.WithMetadata(ctx, eventstore.Metadata{Actor: p.Actor})
 	var pos int64
 	err := b.s.store.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
-		conf := &conference.Conference{}
-		res, err := change(ctx, tx, conferenceStream(id), nil, conf, func(conf *conference.Conference) error {
+		res, err := conferenceRepo.Update(ctx, tx, id, nil, func(conf *conference.Conference) error {
 			return do(ctx, tx, conf)
 		})
 		pos = res.Position

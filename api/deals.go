@@ -9,15 +9,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
-	"github.com/keylink/keylink/domain/buyer"
 	"github.com/keylink/keylink/domain/conference"
 	"github.com/keylink/keylink/domain/deal"
-	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/projections/conferences"
 	"github.com/keylink/keylink/projections/programme"
 )
 
@@ -31,7 +29,10 @@ var readProgramme = []string{"programme"}
 // hanoi is the city's offset: a meeting's day is its day in Hanoi.
 var hanoi = time.FixedZone("ICT", 7*3600)
 
-func dealStream(id uuid.UUID) eventstore.Stream { return eventstore.StreamOf(deal.StreamType, id) }
+// deals is the repository of deals.
+var deals = eventstore.NewRepository[*deal.Deal](deal.StreamType)
+
+func dealStream(id uuid.UUID) eventstore.Stream { return deals.Stream(id) }
 
 // dealActor is the caller as the deal aggregate sees it.
 func dealActor(c echo.Context) deal.Actor {
@@ -76,7 +77,7 @@ func (s *Server) openDeal(c echo.Context) error {
 		if err := tx.Claim(ctx, claimDeal, p.Key(), dealStream(id)); err != nil {
 			return nil, err
 		}
-		res, err := create(ctx, tx, dealStream(id), d)
+		res, err := deals.Create(ctx, tx, id, d)
 		return created(id, res), err
 	})
 }
@@ -85,13 +86,13 @@ func (s *Server) openDeal(c echo.Context) error {
 // the buyer's, and every meeting was between the two.
 func checkParties(ctx context.Context, tx *eventstore.Tx, p deal.Parties, meetings []uuid.UUID) error {
 	var probs domain.Problems
-	sup := &supplier.Supplier{}
-	if err := load(ctx, tx, eventstore.StreamOf(supplier.StreamType, p.SupplierID), sup); err != nil {
+	sup, err := suppliers.Read(ctx, tx, p.SupplierID)
+	if err != nil {
 		return err
 	}
 	probs.Check(sup.ID() != uuid.Nil, "supplier_id", "must be a registered supplier")
-	by := &buyer.Buyer{}
-	if err := load(ctx, tx, eventstore.StreamOf(buyer.StreamType, p.BuyerID), by); err != nil {
+	by, err := buyers.Read(ctx, tx, p.BuyerID)
+	if err != nil {
 		return err
 	}
 	probs.Check(by.ID() != uuid.Nil, "buyer_id", "must be a registered buyer")
@@ -100,31 +101,13 @@ func checkParties(ctx context.Context, tx *eventstore.Tx, p deal.Parties, meetin
 		probs.Check(ok, "demand_id", "must be a demand of the buyer")
 	}
 	for i, m := range meetings {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM conference_meetings WHERE id = $1 AND supplier_id = $2 AND buyer_id = $3`,
-			m, p.SupplierID, p.BuyerID).Scan(&n); err != nil {
+		ok, err := conferences.MeetingBetween(ctx, tx, m, p.SupplierID, p.BuyerID)
+		if err != nil {
 			return unavailable(err)
 		}
-		probs.Check(n > 0, domain.Index("meeting_ids", i), "must be a meeting between the supplier and the buyer")
+		probs.Check(ok, domain.Index("meeting_ids", i), "must be a meeting between the supplier and the buyer")
 	}
 	return probs.Err()
-}
-
-// load applies a stream's events to agg; a missing stream leaves it empty.
-func load(ctx context.Context, tx *eventstore.Tx, stream eventstore.Stream, agg aggregate) error {
-	recs, err := tx.ReadStream(ctx, stream)
-	if err != nil {
-		return err
-	}
-	for _, r := range recs {
-		if r.Event != nil {
-			agg.Apply(r.Event)
-		}
-	}
-	if len(recs) > 0 {
-		agg.Loaded(recs[len(recs)-1].Version)
-	}
-	return nil
 }
 
 // lockPair serialises everyone opening or feeding the deal of p until the
@@ -133,12 +116,8 @@ func lockPair(ctx context.Context, tx *eventstore.Tx, p deal.Parties) (uuid.UUID
 	if err := tx.Lock(ctx, eventstore.Stream{Type: "dealpair", ID: p.Key()}); err != nil {
 		return uuid.Nil, err
 	}
-	var owner string
-	err := tx.QueryRow(ctx, `SELECT owner_stream FROM claims WHERE scope = $1 AND value = $2`, claimDeal, p.Key()).Scan(&owner)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, nil
-	}
-	if err != nil {
+	owner, found, err := tx.ClaimOwner(ctx, claimDeal, p.Key())
+	if err != nil || !found {
 		return uuid.Nil, unavailable(err)
 	}
 	return uuid.Parse(strings.TrimPrefix(owner, deal.StreamType+"-"))
@@ -164,7 +143,7 @@ func (s *Server) recordDealOutcome(ctx context.Context, tx *eventstore.Tx, conf 
 	out := deal.Outcome{EventID: conf.ID(), MeetingID: mid, Result: string(o.Result), ValueUSD: o.ValueUSD,
 		On: domain.Date{Time: time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)}}
 	if existing != uuid.Nil {
-		_, err := change(ctx, tx, dealStream(existing), nil, &deal.Deal{}, func(d *deal.Deal) error { return d.RecordMeeting(out, now) })
+		_, err := deals.Update(ctx, tx, existing, nil, func(d *deal.Deal) error { return d.RecordMeeting(out, now) })
 		return err
 	}
 	id := uuid.Must(uuid.NewV7())
@@ -178,7 +157,7 @@ func (s *Server) recordDealOutcome(ctx context.Context, tx *eventstore.Tx, conf 
 	if err := tx.Claim(ctx, claimDeal, p.Key(), dealStream(id)); err != nil {
 		return err
 	}
-	_, err = create(ctx, tx, dealStream(id), d)
+	_, err = deals.Create(ctx, tx, id, d)
 	return err
 }
 
@@ -228,7 +207,7 @@ func (s *Server) moveDeal(c echo.Context) error {
 		return err
 	}
 	by := dealActor(c)
-	return changePath(s, c, http.StatusOK, raw, uuid.Nil, dealStream, func() *deal.Deal { return &deal.Deal{} },
+	return changePath(s, c, http.StatusOK, raw, uuid.Nil, deals,
 		func(echo.Context, uuid.UUID) error { return nil },
 		func(_ context.Context, _ *eventstore.Tx, d *deal.Deal) error { return d.MoveTo(by, ch, s.now()) })
 }
@@ -331,7 +310,7 @@ func (s *Server) signMoU(c echo.Context) error {
 		return err
 	}
 	by := dealActor(c)
-	return changePath(s, c, http.StatusOK, raw, uuid.Nil, dealStream, func() *deal.Deal { return &deal.Deal{} },
+	return changePath(s, c, http.StatusOK, raw, uuid.Nil, deals,
 		func(echo.Context, uuid.UUID) error { return nil },
 		func(_ context.Context, _ *eventstore.Tx, d *deal.Deal) error {
 			return d.SignMoU(by, ch.Value, ch.On, s.now())

@@ -21,6 +21,9 @@ import (
 	"github.com/keylink/keylink/eventstore"
 )
 
+// importLock is the lock every import holds (see eventstore.Tx.Lock).
+var importLock = eventstore.Stream{Type: "keylink", ID: "import"}
+
 // ImportReport is the answer of POST /v1/imports. Rows counts the data rows
 // read; Created, Updated and Unchanged what became (or, in a dry run or
 // with errors, would become) of them. A file with any error writes nothing
@@ -157,7 +160,7 @@ func (s *Server) postImport(c echo.Context) error {
 	})
 	err = s.store.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
 		// One import at a time: natural keys are looked up, then written.
-		if err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('keylink-import', 0))`); err != nil {
+		if err := tx.Lock(ctx, importLock); err != nil {
 			return err
 		}
 		if err := kind.run(j, ctx, tx); err != nil {

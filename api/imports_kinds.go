@@ -155,10 +155,7 @@ func taxCode(s string) string {
 
 // owners maps tax codes to the streams that claimed them.
 func owners(ctx context.Context, tx *eventstore.Tx, codes []string) (map[string]string, error) {
-	m := map[string]string{}
-	err := tx.QueryRow(ctx, `SELECT coalesce(jsonb_object_agg(value, owner_stream), '{}') FROM claims WHERE scope = $1 AND value = ANY($2)`,
-		claimTaxCode, codes).Scan(&m)
-	return m, err
+	return tx.ClaimOwners(ctx, claimTaxCode, codes)
 }
 
 // ownerID is the id of the supplier owning a claimed stream name.
@@ -174,10 +171,7 @@ func ownerID(stream, streamType string) (uuid.UUID, bool) {
 // firmsByName maps folded names (see headerKey) to the firms of a stream
 // type holding them, from their latest profile events.
 func firmsByName(ctx context.Context, tx *eventstore.Tx, streamType string, types ...string) (map[string][]uuid.UUID, error) {
-	var names map[string]string
-	err := tx.QueryRow(ctx, `SELECT coalesce(jsonb_object_agg(stream_id, name), '{}') FROM (
-  SELECT DISTINCT ON (stream_id) stream_id, payload->>'name' AS name FROM events
-  WHERE stream_type = $1 AND type = ANY($2) ORDER BY stream_id, version DESC) x`, streamType, types).Scan(&names)
+	names, err := tx.LatestField(ctx, streamType, "name", types)
 	if err != nil {
 		return nil, err
 	}
@@ -222,14 +216,14 @@ func (j *importJob) suppliers(ctx context.Context, tx *eventstore.Tx) error {
 			if err := tx.Claim(ctx, claimTaxCode, sup.TaxCode(), supplierStream(id)); err != nil {
 				return rowFailed, claimed(err, "tax_code", "a supplier with this tax code is registered")
 			}
-			res, err := create(ctx, tx, supplierStream(id), sup)
+			res, err := suppliers.Create(ctx, tx, id, sup)
 			return j.outcome(res, err, rowCreated)
 		}
 		id, ok := ownerID(owner, supplier.StreamType)
 		if !ok {
 			return rowFailed, domain.Errorf(domain.ErrConflict, "this tax code belongs to a buyer")
 		}
-		res, err := change(ctx, tx, supplierStream(id), nil, &supplier.Supplier{}, func(sup *supplier.Supplier) error {
+		res, err := suppliers.Update(ctx, tx, id, nil, func(sup *supplier.Supplier) error {
 			before := sup.Profile()
 			if err := sup.ReviseProfile(reg); err != nil {
 				return err
@@ -303,7 +297,7 @@ func (j *importJob) keyProducts(ctx context.Context, tx *eventstore.Tx) error {
 		if !j.firstSeen(seen, id.String()+"\x00"+headerKey(kp.Product)+"\x00"+strconv.Itoa(year), row, "product") {
 			return rowFailed, nil
 		}
-		res, err := change(ctx, tx, supplierStream(id), nil, &supplier.Supplier{}, func(sup *supplier.Supplier) error {
+		res, err := suppliers.Update(ctx, tx, id, nil, func(sup *supplier.Supplier) error {
 			for _, k := range sup.KeyProducts() {
 				if k.RecognizedYear != year || !strings.EqualFold(k.Product, strings.TrimSpace(kp.Product)) {
 					continue
@@ -368,10 +362,10 @@ func (j *importJob) buyers(ctx context.Context, tx *eventstore.Tx) error {
 		}
 		switch ids := known[key]; len(ids) {
 		case 0:
-			res, err := create(ctx, tx, buyerStream(id), b)
+			res, err := buyers.Create(ctx, tx, id, b)
 			return j.outcome(res, err, rowCreated)
 		case 1:
-			res, err := change(ctx, tx, buyerStream(ids[0]), nil, &buyer.Buyer{}, func(old *buyer.Buyer) error {
+			res, err := buyers.Update(ctx, tx, ids[0], nil, func(old *buyer.Buyer) error {
 				p := b.Profile()
 				p.Name = old.Name() // the same name but for case or diacritics
 				if reflect.DeepEqual(old.Profile(), p) {
@@ -439,7 +433,7 @@ func (j *importJob) demands(ctx context.Context, tx *eventstore.Tx) error {
 			return rowFailed, nil
 		}
 		out := rowCreated
-		res, err := change(ctx, tx, buyerStream(ids[0]), nil, &buyer.Buyer{}, func(b *buyer.Buyer) error {
+		res, err := buyers.Update(ctx, tx, ids[0], nil, func(b *buyer.Buyer) error {
 			for _, did := range b.DemandIDs() {
 				spec, _ := b.Demand(did)
 				if headerKey(spec.Title) != headerKey(d.Title) {
@@ -555,7 +549,7 @@ func (j *importJob) registrations(ctx context.Context, tx *eventstore.Tx) error 
 	for k, ids := range suppliers {
 		byName[k] = append(byName[k], ids...)
 	}
-	res, err := change(ctx, tx, conferenceStream(j.eventID), nil, &conference.Conference{}, func(conf *conference.Conference) error {
+	res, err := conferenceRepo.Update(ctx, tx, j.eventID, nil, func(conf *conference.Conference) error {
 		err := j.each(func(_ int, row sheetRow) (int, error) {
 			org, ok := j.organisation(row, own, byName)
 			if !ok {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/keylink/keylink/domain"
@@ -18,6 +17,7 @@ import (
 	"github.com/keylink/keylink/domain/invitation"
 	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/credentials"
 )
 
 type inviteRequest struct {
@@ -76,9 +76,10 @@ const invitationTokenPrefix = "kli_"
 // whose row is gone, and every token that cannot be accepted gets the same 410.
 var errInvitationGone = domain.Errorf(domain.ErrGone, "no invitation has this token; ask for a new invitation")
 
-func invitationStream(id uuid.UUID) eventstore.Stream {
-	return eventstore.StreamOf(invitation.StreamType, id)
-}
+// invitations is the repository of invitations.
+var invitations = eventstore.NewRepository[*invitation.Invitation](invitation.StreamType)
+
+func invitationStream(id uuid.UUID) eventstore.Stream { return invitations.Stream(id) }
 
 // invite: POST /v1/organisations/{id}/invitations (organiser, or a user of
 // the firm). The token is shown once; only its SHA-256 is stored, in the
@@ -114,11 +115,11 @@ func (s *Server) invite(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		res, err := create(ctx, tx, invitationStream(id), inv)
+		res, err := invitations.Create(ctx, tx, id, inv)
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.Exec(ctx, `INSERT INTO invitation_tokens (token_hash, invitation_id) VALUES ($1, $2)`, sum[:], id); err != nil {
+		if err := credentials.SaveInvitationToken(ctx, tx, sum, id); err != nil {
 			return nil, err
 		}
 		return inviteAnswer{ID: id, Token: token, ExpiresAt: inv.Details().ExpiresAt, Position: res.Position}, nil
@@ -183,13 +184,14 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 // password hash and a bearer token. The API and the console share it.
 func (s *Server) acceptIn(ctx context.Context, tx *eventstore.Tx, id uuid.UUID, hash string) (acceptAnswer, error) {
 	accID := uuid.Must(uuid.NewV7())
-	inv := &invitation.Invitation{}
-	if _, err := change(ctx, tx, invitationStream(id), nil, inv, func(inv *invitation.Invitation) error {
-		return inv.Accept(accID, s.now())
+	var d invitation.Details
+	if _, err := invitations.Update(ctx, tx, id, nil, func(inv *invitation.Invitation) error {
+		err := inv.Accept(accID, s.now())
+		d = inv.Details()
+		return err
 	}); err != nil {
 		return acceptAnswer{}, gone(err)
 	}
-	d := inv.Details()
 	acc, err := account.Register(accID, account.Registration{Email: d.Email, Role: d.Role, OrganisationID: d.OrganisationID, InvitationID: id})
 	if err != nil {
 		return acceptAnswer{}, err
@@ -210,13 +212,12 @@ func (s *Server) acceptIn(ctx context.Context, tx *eventstore.Tx, id uuid.UUID, 
 // still be accepted; an unknown, used or expired token is errInvitationGone.
 func (s *Server) invitationByToken(ctx context.Context, token string) (uuid.UUID, error) {
 	sum := hashToken(token)
-	var id uuid.UUID
-	err := s.pool.QueryRow(ctx, `SELECT invitation_id FROM invitation_tokens WHERE token_hash = $1`, sum[:]).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, errInvitationGone
-	}
+	id, found, err := s.creds.Invitation(ctx, sum)
 	if err != nil {
 		return uuid.Nil, unavailable(err)
+	}
+	if !found {
+		return uuid.Nil, errInvitationGone
 	}
 	recs, err := s.store.ReadStream(ctx, invitationStream(id))
 	if err != nil {

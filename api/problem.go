@@ -25,7 +25,7 @@ type Problem struct {
 // kinds.
 var (
 	errUnauthorized        = errors.New("missing or invalid bearer token")
-	errPreconditionFailed  = errors.New("the resource changed since the If-Match version")
+	errPreconditionFailed  = eventstore.ErrPreconditionFailed
 	errTooLarge            = errors.New("request body exceeds 1 MiB")
 	errIdempotencyMismatch = errors.New("Idempotency-Key was used with a different request")
 	errTooManyRequests     = errors.New("too many attempts; try again later")

@@ -10,10 +10,15 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/domain/rates"
-	"github.com/keylink/keylink/domain/supplier"
 	"github.com/keylink/keylink/domain/support"
 	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/projections/programme"
+)
+
+// Repositories of the programme's aggregates.
+var (
+	supportRecords = eventstore.NewRepository[*support.Support](support.StreamType)
+	rateTables     = eventstore.NewRepository[*rates.Table](rates.StreamType)
 )
 
 // programmeReads are the read models the programme report joins.
@@ -40,14 +45,14 @@ func (s *Server) recordSupport(c echo.Context) error {
 		return err
 	}
 	return s.command(c, http.StatusCreated, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		sup := &supplier.Supplier{}
-		if err := load(ctx, tx, supplierStream(sid), sup); err != nil {
+		sup, err := suppliers.Read(ctx, tx, sid)
+		if err != nil {
 			return nil, err
 		}
 		if sup.ID() == uuid.Nil {
 			return nil, domain.Errorf(domain.ErrNotFound, "supplier %s not found", sid)
 		}
-		res, err := create(ctx, tx, eventstore.StreamOf(support.StreamType, id), rec)
+		res, err := supportRecords.Create(ctx, tx, id, rec)
 		return created(id, res), err
 	})
 }
@@ -85,32 +90,8 @@ func (s *Server) setRates(c echo.Context) error {
 		return err
 	}
 	id := rates.StreamID(year)
-	stream := eventstore.StreamOf(rates.StreamType, id)
 	return s.command(c, http.StatusOK, raw, func(ctx context.Context, tx *eventstore.Tx) (any, error) {
-		recs, err := tx.LockAndRead(ctx, stream)
-		if err != nil {
-			return nil, err
-		}
-		t := &rates.Table{}
-		for _, r := range recs {
-			if r.Event != nil {
-				t.Apply(r.Event)
-			}
-		}
-		if len(recs) > 0 {
-			t.Loaded(recs[len(recs)-1].Version)
-		}
-		if expected != nil && *expected != t.Version() {
-			return nil, errPreconditionFailed
-		}
-		if err := t.Replace(year, in); err != nil {
-			return nil, err
-		}
-		if len(t.Changes()) == 0 {
-			last := recs[len(recs)-1]
-			return answer{ID: id, Version: last.Version, Position: last.Position.Global}, nil
-		}
-		res, err := tx.Append(ctx, stream, eventstore.ExpectedVersion(t.Version()), t.Changes()...)
+		res, err := rateTables.Upsert(ctx, tx, id, expected, func(t *rates.Table) error { return t.Replace(year, in) })
 		return created(id, res), err
 	})
 }

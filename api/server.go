@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/credentials"
+	"github.com/keylink/keylink/eventstore/idempotency"
 	"github.com/keylink/keylink/eventstore/projector"
 )
 
@@ -56,12 +58,15 @@ type Server struct {
 	e     *echo.Echo
 	store *eventstore.Store
 	proj  *projector.Projector
-	pool  *pgxpool.Pool
-	log   *slog.Logger
-	now   func() time.Time
-	cfg   Config
+	// pool is handed to the read models' queries; api runs no SQL itself.
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	now  func() time.Time
+	cfg  Config
 	// openapi is the OpenAPI document, built once from routeTable().
 	openapi []byte
+	idem    *idempotency.Store
+	creds   *credentials.Store
 	tokens  tokenCache
 	pw      *passwords
 }
@@ -87,6 +92,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.LoginBurst = 10
 	}
 	s := &Server{e: echo.New(), store: cfg.Store, proj: cfg.Projector, pool: cfg.Store.Pool(), log: cfg.Logger, now: cfg.Clock, cfg: cfg}
+	s.idem = idempotency.New(cfg.Store)
+	s.creds = credentials.New(s.pool)
 	s.pw = newPasswords(cfg.Hashing, cfg.Registerer)
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The client address is the TCP peer: X-Forwarded-For is not trusted, so
@@ -122,7 +129,7 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	checks := map[string]string{"database": "ok", "projections": "ok"}
 	ready := true
-	if err := s.pool.Ping(ctx); err != nil {
+	if err := s.store.Ping(ctx); err != nil {
 		checks["database"], ready = "unreachable", false
 	} else if behind, err := s.proj.Behind(ctx, 5*time.Second); err != nil {
 		checks["projections"], ready = "unknown", false

@@ -11,9 +11,10 @@ import (
 	"github.com/keylink/keylink/eventstore"
 )
 
-func supplierStream(id uuid.UUID) eventstore.Stream {
-	return eventstore.StreamOf(supplier.StreamType, id)
-}
+// suppliers is the repository of supplier firms.
+var suppliers = eventstore.NewRepository[*supplier.Supplier](supplier.StreamType)
+
+func supplierStream(id uuid.UUID) eventstore.Stream { return suppliers.Stream(id) }
 
 // registerSupplier: POST /v1/suppliers (organiser). The tax code is reserved
 // in the same transaction, so two registrations of one code cannot both win.
@@ -35,7 +36,7 @@ func (s *Server) registerSupplier(c echo.Context) error {
 		if err := tx.Claim(ctx, claimTaxCode, sup.TaxCode(), supplierStream(id)); err != nil {
 			return nil, claimed(err, "tax_code", "a supplier with this tax code is registered")
 		}
-		res, err := create(ctx, tx, supplierStream(id), sup)
+		res, err := suppliers.Create(ctx, tx, id, sup)
 		return created(id, res), err
 	})
 }
@@ -43,7 +44,7 @@ func (s *Server) registerSupplier(c echo.Context) error {
 // changeSupplier runs decide on supplier {id} for a caller allowed to act
 // for it, answering with answerID (the supplier's id when uuid.Nil).
 func (s *Server) changeSupplier(c echo.Context, status int, raw []byte, answerID uuid.UUID, decide func(*supplier.Supplier) error) error {
-	return changePath(s, c, status, raw, answerID, supplierStream, func() *supplier.Supplier { return &supplier.Supplier{} }, requireActFor,
+	return changePath(s, c, status, raw, answerID, suppliers, requireActFor,
 		func(_ context.Context, _ *eventstore.Tx, sup *supplier.Supplier) error { return decide(sup) })
 }
 

@@ -192,7 +192,7 @@ func (s *Store) Registry() *Registry { return s.reg }
 // Tx is one unit of work: appends, claims and stream reads that commit
 // together. It is not safe for concurrent use.
 type Tx struct {
-	tx  pgx.Tx
+	tx  *txConn
 	s   *Store
 	md  Metadata
 	pub *wsql.Publisher
@@ -210,11 +210,12 @@ type Tx struct {
 // fn wrote survives an error. Store errors come back translated (conflicts,
 // unavailability).
 func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
-	ptx, err := s.pool.Begin(ctx)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return translate(err)
 	}
-	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
+	ptx := &txConn{c: conn}
+	defer ptx.release(context.WithoutCancel(ctx))
 	ret := &returning{q: ptx}
 	pub, err := wsql.NewPublisher(ret, wsql.PublisherConfig{SchemaAdapter: schemaAdapter{}}, s.wmlog)
 	if err != nil {
@@ -225,7 +226,7 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx)
 	if err := fn(ctx, t); err != nil {
 		return s.count(translate(err))
 	}
-	if err := ptx.Commit(ctx); err != nil {
+	if err := ptx.commit(ctx); err != nil {
 		return s.count(translate(err))
 	}
 	for _, f := range t.committed {
@@ -344,6 +345,11 @@ func (t *Tx) Exec(ctx context.Context, sql string, args ...any) error {
 	_, err := t.tx.Exec(ctx, sql, args...)
 	return translate(err)
 }
+
+// ExecAtCommit queues a statement to run at the end of the transaction, in
+// the round trip of its COMMIT (an idempotent answer, say): its error, if
+// any, rolls the transaction back and comes back from Store.Update.
+func (t *Tx) ExecAtCommit(sql string, args ...any) { t.tx.execAtCommit(sql, args...) }
 
 // QueryRow runs a one-row query in the transaction.
 func (t *Tx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
