@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,7 +50,9 @@ func (s *Server) demandMatches(c echo.Context) error {
 	if p.Role == RoleSupplier {
 		return domain.Errorf(domain.ErrForbidden, "suppliers read their own lists at /v1/suppliers/{id}/matches")
 	}
-	list, err := matches.DemandMatches(c.Request().Context(), s.pool, did, limit, s.now())
+	list, err := caughtUp(s, c, func(ctx context.Context) (matches.DemandMatchList, error) {
+		return matches.DemandMatches(ctx, s.pool, did, limit, s.now())
+	})
 	if err != nil {
 		return unavailable(err)
 	}
@@ -83,7 +88,9 @@ func (s *Server) supplierMatches(c echo.Context) error {
 	case p.Role == RoleSupplier && p.OrganisationID != id:
 		return domain.Errorf(domain.ErrNotFound, "no such supplier")
 	}
-	list, err := matches.SupplierMatches(c.Request().Context(), s.pool, id, limit, s.now())
+	list, err := caughtUp(s, c, func(ctx context.Context) (matches.SupplierMatchList, error) {
+		return matches.SupplierMatches(ctx, s.pool, id, limit, s.now())
+	})
 	if err != nil {
 		return unavailable(err)
 	}
@@ -111,4 +118,28 @@ func localNotes(l messages.Lang, ns []matching.Note) []matching.Note {
 		out[i] = matching.Note{Code: n.Code, Detail: l.Render(n.Text())}
 	}
 	return out
+}
+
+// caughtUp runs get, and when it finds nothing, once more after the match
+// lists have applied every event written before the request (up to the
+// ?after= bound): the match lists are the slowest read model, and a supplier
+// or demand written a moment ago must not read as "no such" for lack of
+// them. A request with ?after= has waited already; an id nobody wrote costs
+// its 404 no more than the lists' lag.
+func caughtUp[T any](s *Server, c echo.Context, get func(context.Context) (T, error)) (T, error) {
+	ctx := c.Request().Context()
+	v, err := get(ctx)
+	if !errors.Is(err, domain.ErrNotFound) || c.QueryParam("after") != "" {
+		return v, err
+	}
+	head, herr := s.store.Head(ctx)
+	if herr != nil {
+		return v, err
+	}
+	wctx, cancel := contextWithTimeout(c, 5*time.Second)
+	defer cancel()
+	if werr := s.proj.WaitFor(wctx, readMatches, head); werr != nil {
+		return v, err
+	}
+	return get(ctx)
 }

@@ -2,7 +2,15 @@ package api_test
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
+
+	"github.com/keylink/keylink/api"
+	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/projector"
+	"github.com/keylink/keylink/migrations/dbtest"
+	"github.com/keylink/keylink/projections"
 )
 
 func TestMatchEndpoints(t *testing.T) {
@@ -68,4 +76,42 @@ func TestMatchEndpoints(t *testing.T) {
 	if l, _ := r.json(t)["matches"].([]any); len(l) != 0 {
 		t.Fatalf("closed demand still has matches: %s", r.body)
 	}
+}
+
+// TestMatchReadsCatchUp: a supplier written a moment ago reads its match
+// list, not a 404, while the match lists are behind: the read waits for
+// them to apply what was written before it. Here the lists run in a second
+// process that starts only once the read is waiting.
+func TestMatchReadsCatchUp(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	var rest, lists []eventstore.Projection
+	for _, p := range projections.All() {
+		if p.Name() == "matches" {
+			lists = append(lists, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	var proj *projector.Projector
+	base, _, _ := serveWith(t, pool, rest, func(c *api.Config) { proj = c.Projector })
+	org, err := api.IssueToken(t.Context(), execer{pool}, api.Principal{Role: api.RoleOrganiser, Name: "test organiser"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, url: base, pool: pool, organiser: org}
+	sup, tok := e.signup("supplier", supplierBody("Cơ khí Sóc Sơn"))
+	got := make(chan resp, 1)
+	go func() { got <- e.do("GET", "/v1/suppliers/"+sup+"/matches", tok, nil) }()
+	for deadline := time.Now().Add(time.Minute); proj.Waiting() == 0; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatal("the read never waited for the match lists")
+		}
+	}
+	serveWith(t, pool, lists)
+	if r := <-got; r.status != 200 {
+		t.Fatalf("match list of a supplier just written: %d %s", r.status, r.body)
+	}
+	// An id nobody wrote is still a 404.
+	e.must(e.do("GET", "/v1/suppliers/0193a1f2-0000-7000-8000-000000000001/matches", e.organiser, nil), 404)
 }
