@@ -102,7 +102,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 // slowProjections get a live reader of their own (projector.Config.Separate):
 // the match lists cost several times what the other read models do per
 // event, and sharing their pages would add that to every read model's lag.
-var slowProjections = []string{"matches"}
+var slowProjections = []string{"matches", "directory_search"}
 
 func wire(ctx context.Context, cfg config, log *slog.Logger, reg prometheus.Registerer) (*system, error) {
 	pool, err := connect(ctx, cfg.DatabaseURL)
