@@ -92,7 +92,26 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, r, preCookie, "", -1)
 	setCookie(w, r, sessionCookie, token, sessionMaxAge)
+	c.landed(r)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// landingReadModels are the read models the pages a principal lands on read.
+var landingReadModels = []string{"directory", "directory_search", "board", "matches"}
+
+// signInWait bounds how long signing in waits for the read models.
+const signInWait = 5 * time.Second
+
+// landed waits, up to signInWait, until the read models a landing page reads
+// hold everything written before the sign-in: a firm signed up, imported or
+// edited a moment ago sees itself on its first page. A read model still late
+// leaves the page as it stands.
+func (c *Console) landed(r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), signInWait)
+	defer cancel()
+	if err := c.cfg.Backend.WaitFor(ctx, landingReadModels, 0); err != nil {
+		c.cfg.Logger.Warn("console: read models late at sign-in", "err", err)
+	}
 }
 
 func (c *Console) signOut(req *request) error {
