@@ -7,16 +7,10 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/keylink/keylink/api"
-	"github.com/keylink/keylink/eventstore"
 	"github.com/keylink/keylink/eventstore/projector"
-	"github.com/keylink/keylink/migrations/dbtest"
-	"github.com/keylink/keylink/projections"
 )
 
 // browser is a cookie-keeping client of the web console.
@@ -343,17 +337,9 @@ func TestConsoleEvents(t *testing.T) {
 // page" (a race CI once hit). The matches projection does not run here.
 func TestConsoleSupplierBeforeMatches(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.New(t)
-	var projs []eventstore.Projection
-	for _, p := range projections.All() {
-		if p.Name() != "matches" {
-			projs = append(projs, p)
-		}
-	}
-	base, _, _ := serveWith(t, pool, projs)
-	e := &env{t: t, url: base, pool: pool}
+	e := newHeldEnv(t, "matches").env
 	_, email := e.firmUser("supplier", supplierBody("Cơ khí Đông Anh"))
-	b := newBrowser(t, base)
+	b := newBrowser(t, e.url)
 	b.signIn(email, "correct horse battery").must(200, "Cơ khí Đông Anh")
 }
 
@@ -363,39 +349,24 @@ func TestConsoleSupplierBeforeMatches(t *testing.T) {
 // starts only once the sign-in is waiting for it.
 func TestConsoleSignInWaitsForReadModels(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.New(t)
-	var rest, board []eventstore.Projection
-	for _, p := range projections.All() {
-		if p.Name() == "board" {
-			board = append(board, p)
-		} else {
-			rest = append(rest, p)
-		}
-	}
-	var proj *projector.Projector
-	base, _, store := serveWith(t, pool, rest, func(c *api.Config) { proj = c.Projector })
-	e := &env{t: t, url: base, pool: pool}
+	h := newHeldEnv(t, "board")
+	e := h.env
 	buy, email := e.firmUser("buyer", buyerBody("Canon Việt Nam"))
 	// The board knows the buyer, not yet the demand below.
-	if err := projector.Rebuild(t.Context(), store, board[0], nil); err != nil {
+	if err := projector.Rebuild(t.Context(), e.store, h.held[0], nil); err != nil {
 		t.Fatal(err)
 	}
 	tok := e.must(e.do("POST", "/v1/sessions", "", map[string]any{"email": email, "password": "correct horse battery"}), 201).str(t, "token")
 	did := e.must(e.do("POST", "/v1/buyers/"+buy+"/demands", tok, demandBody("Giá đỡ thép dập")), 201).str(t, "id")
 
-	b := newBrowser(t, base)
+	b := newBrowser(t, e.url)
 	b.get("/").must(200)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		b.post("/console/signin", url.Values{"email": {email}, "password": {"correct horse battery"}})
 	}()
-	for deadline := time.Now().Add(time.Minute); proj.Waiting() == 0; runtime.Gosched() {
-		if time.Now().After(deadline) {
-			t.Fatal("signing in never waited for the read models")
-		}
-	}
-	serveWith(t, pool, board)
+	h.release("signing in")
 	<-done
 	b.must(200, `href="/console/buyers/`+buy+`/demands/`+did+`"`)
 }

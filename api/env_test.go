@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -38,6 +40,12 @@ func newEnv(t *testing.T, opts ...func(*api.Config)) *env {
 	t.Helper()
 	pool := dbtest.New(t)
 	url, srv, store := serveOn(t, pool, opts...)
+	return envOn(t, pool, url, srv, store)
+}
+
+// envOn is the env of a server already serving pool's database at url.
+func envOn(t *testing.T, pool *pgxpool.Pool, url string, srv *api.Server, store *eventstore.Store) *env {
+	t.Helper()
 	token, err := api.IssueToken(context.Background(), execer{pool}, api.Principal{Role: api.RoleOrganiser, Name: "test organiser"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +58,45 @@ func newEnv(t *testing.T, opts ...func(*api.Config)) *env {
 func serveOn(t *testing.T, pool *pgxpool.Pool, opts ...func(*api.Config)) (string, *api.Server, *eventstore.Store) {
 	t.Helper()
 	return serveWith(t, pool, projections.All(), opts...)
+}
+
+// heldEnv is an env whose server runs every projection but the held ones,
+// as a process whose projector is behind on them would.
+type heldEnv struct {
+	*env
+	proj *projector.Projector
+	held []eventstore.Projection
+}
+
+// newHeldEnv starts an env holding back the projections named.
+func newHeldEnv(t *testing.T, names ...string) *heldEnv {
+	t.Helper()
+	pool := dbtest.New(t)
+	h := &heldEnv{}
+	var rest []eventstore.Projection
+	for _, p := range projections.All() {
+		if slices.Contains(names, p.Name()) {
+			h.held = append(h.held, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	url, srv, store := serveWith(t, pool, rest, func(c *api.Config) { h.proj = c.Projector })
+	h.env = envOn(t, pool, url, srv, store)
+	return h
+}
+
+// release starts the held projections once a request is waiting for a
+// read model (it fails the test if none comes to wait), in a second
+// process, as another keylink serve would run them.
+func (h *heldEnv) release(what string) {
+	h.t.Helper()
+	for deadline := time.Now().Add(time.Minute); h.proj.Waiting() == 0; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%s never waited for the read models", what)
+		}
+	}
+	serveWith(h.t, h.pool, h.held)
 }
 
 // serveWith is serveOn running only the projections projs: a test can hold

@@ -2,15 +2,7 @@ package api_test
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
-	"time"
-
-	"github.com/keylink/keylink/api"
-	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/eventstore/projector"
-	"github.com/keylink/keylink/migrations/dbtest"
-	"github.com/keylink/keylink/projections"
 )
 
 func TestMatchEndpoints(t *testing.T) {
@@ -84,31 +76,12 @@ func TestMatchEndpoints(t *testing.T) {
 // process that starts only once the read is waiting.
 func TestMatchReadsCatchUp(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.New(t)
-	var rest, lists []eventstore.Projection
-	for _, p := range projections.All() {
-		if p.Name() == "matches" {
-			lists = append(lists, p)
-		} else {
-			rest = append(rest, p)
-		}
-	}
-	var proj *projector.Projector
-	base, _, _ := serveWith(t, pool, rest, func(c *api.Config) { proj = c.Projector })
-	org, err := api.IssueToken(t.Context(), execer{pool}, api.Principal{Role: api.RoleOrganiser, Name: "test organiser"}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, url: base, pool: pool, organiser: org}
+	h := newHeldEnv(t, "matches")
+	e := h.env
 	sup, tok := e.signup("supplier", supplierBody("Cơ khí Sóc Sơn"))
 	got := make(chan resp, 1)
 	go func() { got <- e.do("GET", "/v1/suppliers/"+sup+"/matches", tok, nil) }()
-	for deadline := time.Now().Add(time.Minute); proj.Waiting() == 0; runtime.Gosched() {
-		if time.Now().After(deadline) {
-			t.Fatal("the read never waited for the match lists")
-		}
-	}
-	serveWith(t, pool, lists)
+	h.release("the match read")
 	if r := <-got; r.status != 200 {
 		t.Fatalf("match list of a supplier just written: %d %s", r.status, r.body)
 	}
