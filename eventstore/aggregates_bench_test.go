@@ -28,7 +28,7 @@ func BenchmarkCommand(b *testing.B) {
 				st := eventstore.StreamOf("test", uuid.New())
 				evs := make([]domain.Event, history)
 				for i := range evs {
-					evs[i] = counted{i}
+					evs[i] = counted{N: i}
 				}
 				for i := 0; i < len(evs); i += 500 {
 					if _, err := s.Append(ctx, st, eventstore.Any, evs[i:min(i+500, len(evs))]...); err != nil {

@@ -28,7 +28,7 @@ func (a *tally) Apply(e domain.Event) {
 	}
 }
 
-func (a *tally) add(n int) { a.Record(a.Apply, counted{n}) }
+func (a *tally) add(n int) { a.Record(a.Apply, counted{N: n}) }
 
 // snapTally is a tally that opts in to snapshots, of schema schema.
 type snapTally struct {
@@ -150,7 +150,7 @@ func TestAggregateCacheReadsOnlyNewEvents(t *testing.T) {
 		}
 		want = append(want, i)
 		if i == 3 {
-			if _, err := s1.Append(context.Background(), st, eventstore.ExpectedVersion(len(want)), counted{100}); err != nil {
+			if _, err := s1.Append(context.Background(), st, eventstore.ExpectedVersion(len(want)), counted{N: 100}); err != nil {
 				t.Fatal(err)
 			}
 			want = append(want, 100)
@@ -272,7 +272,7 @@ func TestAggregateCacheRebuildsWhenStreamDiffers(t *testing.T) {
 	if _, err := pool.Exec(ctx, `DELETE FROM events WHERE stream_id = $1 AND version >= 2`, st.Name()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Append(ctx, st, 1, counted{10}, counted{20}, counted{30}); err != nil {
+	if _, err := s.Append(ctx, st, 1, counted{N: 10}, counted{N: 20}, counted{N: 30}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := command(t, s, st, &tally{}, 40, nil)

@@ -24,7 +24,7 @@ func BenchmarkAppend(b *testing.B) {
 				ctx := context.Background()
 				events := make([]domain.Event, batch)
 				for i := range events {
-					events[i] = counted{i}
+					events[i] = counted{N: i}
 				}
 				b.ResetTimer()
 				var next atomic.Int64

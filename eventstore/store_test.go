@@ -3,8 +3,6 @@ package eventstore_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,57 +15,24 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/eventstore"
-	"github.com/keylink/keylink/migrations/dbtest"
+	"github.com/keylink/keylink/eventstore/eventstoretest"
 )
 
-type counted struct {
-	N int `json:"n"`
-}
+// The shared test environment, under the names these tests use.
+type counted = eventstoretest.Counted
 
-func (counted) EventType() string  { return "Counted" }
-func (counted) SchemaVersion() int { return 1 }
-
-// newStore returns a store on a fresh database, whose projections run on a
-// pool of projector sessions, as keylink serve's do.
-func newStore(t testing.TB) (*eventstore.Store, *pgxpool.Pool) {
-	t.Helper()
-	pool := dbtest.New(t)
-	ppool := projectionPool(t, pool)
-	reg, err := eventstore.NewRegistry(counted{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := eventstore.New(pool, eventstore.Config{Registry: reg, Logger: slog.New(slog.DiscardHandler), ProjectionPool: ppool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, pool
-}
-
-// projectionPool opens a pool of projector sessions on pool's database.
-func projectionPool(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventstore.ConfigureProjectionPool(cfg)
-	ppool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ppool.Close)
-	return ppool
-}
-
-func stream(i int) eventstore.Stream { return eventstore.Stream{Type: "test", ID: fmt.Sprint(i)} }
+var (
+	newStore       = eventstoretest.NewStore
+	projectionPool = eventstoretest.ProjectionPool
+	stream         = eventstoretest.Stream
+)
 
 func TestAppendConflict(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	st := eventstore.StreamOf("test", uuid.New())
-	if _, err := s.Append(ctx, st, eventstore.NoStream, counted{0}); err != nil {
+	if _, err := s.Append(ctx, st, eventstore.NoStream, counted{N: 0}); err != nil {
 		t.Fatal(err)
 	}
 	const writers = 32
@@ -79,7 +44,7 @@ func TestAppendConflict(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := s.Append(ctx, st, 1, counted{i + 1}, counted{i + 100})
+			_, err := s.Append(ctx, st, 1, counted{N: i + 1}, counted{N: i + 100})
 			switch {
 			case err == nil:
 				wins.Add(1)
@@ -161,7 +126,7 @@ func TestAppendIsAtomic(t *testing.T) {
 	}
 	for i, f := range failures {
 		err := s.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
-			if _, err := tx.Append(ctx, stream(i), eventstore.NoStream, counted{1}, counted{2}); err != nil {
+			if _, err := tx.Append(ctx, stream(i), eventstore.NoStream, counted{N: 1}, counted{N: 2}); err != nil {
 				return err
 			}
 			if err := tx.Claim(ctx, "test", "x", stream(i)); err != nil {
@@ -201,7 +166,7 @@ func TestClaimIsExclusive(t *testing.T) {
 				if err := tx.Claim(ctx, "tax_code", "0101234567", stream(i)); err != nil {
 					return err
 				}
-				_, err := tx.Append(ctx, stream(i), eventstore.NoStream, counted{i})
+				_, err := tx.Append(ctx, stream(i), eventstore.NoStream, counted{N: i})
 				return err
 			})
 			if err == nil {
@@ -266,7 +231,7 @@ func TestHorizonLeavesOutOnlyProjectorSessions(t *testing.T) {
 	}
 
 	projector := holdXid(ppool)
-	first, err := s.Append(ctx, stream(1), eventstore.NoStream, counted{1})
+	first, err := s.Append(ctx, stream(1), eventstore.NoStream, counted{N: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +240,7 @@ func TestHorizonLeavesOutOnlyProjectorSessions(t *testing.T) {
 	}
 
 	writer := holdXid(pool)
-	second, err := s.Append(ctx, stream(2), eventstore.NoStream, counted{2})
+	second, err := s.Append(ctx, stream(2), eventstore.NoStream, counted{N: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

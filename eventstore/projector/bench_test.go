@@ -29,7 +29,7 @@ func fill(b *testing.B, s *eventstore.Store, n int) {
 	ctx := context.Background()
 	evs := make([]domain.Event, 100)
 	for i := range evs {
-		evs[i] = counted{i}
+		evs[i] = counted{N: i}
 	}
 	for i := 0; i < n/100; i++ {
 		if _, err := s.Append(ctx, stream(i%1000), eventstore.Any, evs...); err != nil {

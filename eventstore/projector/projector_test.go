@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -17,51 +16,18 @@ import (
 
 	"github.com/keylink/keylink/domain"
 	"github.com/keylink/keylink/eventstore"
+	"github.com/keylink/keylink/eventstore/eventstoretest"
 	"github.com/keylink/keylink/eventstore/projector"
-	"github.com/keylink/keylink/migrations/dbtest"
 )
 
-type counted struct {
-	N int `json:"n"`
-}
+// The shared test environment, under the names these tests use.
+type counted = eventstoretest.Counted
 
-func (counted) EventType() string  { return "Counted" }
-func (counted) SchemaVersion() int { return 1 }
-
-// newStore returns a store on a fresh database, whose projections run on a
-// pool of projector sessions, as keylink serve's do.
-func newStore(t testing.TB) (*eventstore.Store, *pgxpool.Pool) {
-	t.Helper()
-	pool := dbtest.New(t)
-	ppool := projectionPool(t, pool)
-	reg, err := eventstore.NewRegistry(counted{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := eventstore.New(pool, eventstore.Config{Registry: reg, Logger: slog.New(slog.DiscardHandler), ProjectionPool: ppool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, pool
-}
-
-// projectionPool opens a pool of projector sessions on pool's database.
-func projectionPool(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventstore.ConfigureProjectionPool(cfg)
-	ppool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ppool.Close)
-	return ppool
-}
-
-func stream(i int) eventstore.Stream { return eventstore.Stream{Type: "test", ID: fmt.Sprint(i)} }
+var (
+	newStore       = eventstoretest.NewStore
+	projectionPool = eventstoretest.ProjectionPool
+	stream         = eventstoretest.Stream
+)
 
 // seen is a projection that records every event it applies, counting
 // duplicates instead of failing on them.
@@ -163,7 +129,7 @@ func TestProjectionNeverSkipsOutOfOrderCommits(t *testing.T) {
 				}
 			retry:
 				err := s.Update(ctx, func(ctx context.Context, tx *eventstore.Tx) error {
-					if _, err := tx.Append(ctx, stream(rng.IntN(streams)), eventstore.Any, counted{n}); err != nil {
+					if _, err := tx.Append(ctx, stream(rng.IntN(streams)), eventstore.Any, counted{N: n}); err != nil {
 						return err
 					}
 					// Hold the commit so that later positions commit first.
@@ -212,7 +178,7 @@ func TestProjectionResumesAfterStop(t *testing.T) {
 	for i := range total / 10 {
 		evs := make([]domain.Event, 10)
 		for j := range evs {
-			evs[j] = counted{i*10 + j}
+			evs[j] = counted{N: i*10 + j}
 		}
 		if _, err := s.Append(ctx, stream(i%7), eventstore.Any, evs...); err != nil {
 			t.Fatal(err)
@@ -276,7 +242,7 @@ func TestPoisonEventStopsOnlyItsProjection(t *testing.T) {
 	defer cancel()
 	const total = 50
 	for i := range total {
-		if _, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{i}); err != nil {
+		if _, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{N: i}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -318,7 +284,7 @@ func TestCatchUpThenLive(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	for i := range 250 {
-		if _, err := s.Append(ctx, stream(i%11), eventstore.Any, counted{i}); err != nil {
+		if _, err := s.Append(ctx, stream(i%11), eventstore.Any, counted{N: i}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -328,7 +294,7 @@ func TestCatchUpThenLive(t *testing.T) {
 	ran := make(chan error, 1)
 	go func() { ran <- pr.Run(ctx) }()
 	for i := range 50 {
-		if _, err := s.Append(ctx, stream(i%11), eventstore.Any, counted{i}); err != nil {
+		if _, err := s.Append(ctx, stream(i%11), eventstore.Any, counted{N: i}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -350,7 +316,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 	createSeen(t, pool)
 	ctx := context.Background()
 	for i := range 300 {
-		if _, err := s.Append(ctx, stream(i%13), eventstore.Any, counted{i}); err != nil {
+		if _, err := s.Append(ctx, stream(i%13), eventstore.Any, counted{N: i}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -396,7 +362,7 @@ func TestFailedStatementIsBlamedOnItsEvent(t *testing.T) {
 	const total = 30
 	var badAt int64
 	for i := range total {
-		res, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{i})
+		res, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{N: i})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -462,7 +428,7 @@ func TestFailingProjectionRollsBackOnlyItself(t *testing.T) {
 	const total = 40
 	var badAt int64
 	for i := range total {
-		res, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{i})
+		res, err := s.Append(ctx, stream(i), eventstore.NoStream, counted{N: i})
 		if err != nil {
 			t.Fatal(err)
 		}

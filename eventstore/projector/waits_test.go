@@ -63,7 +63,7 @@ func TestThousandWaitersCostOneQuery(t *testing.T) {
 	}
 	ctx := context.Background()
 	st := eventstore.StreamOf("test", uuid.New())
-	first, err := s.Append(ctx, st, eventstore.NoStream, counted{1})
+	first, err := s.Append(ctx, st, eventstore.NoStream, counted{N: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestThousandWaitersCostOneQuery(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	if _, err := s.Append(ctx, st, 1, counted{2}); err != nil {
+	if _, err := s.Append(ctx, st, 1, counted{N: 2}); err != nil {
 		t.Fatal(err)
 	}
 	for range waiters {
@@ -141,7 +141,7 @@ func TestWaitersSeeAnotherProcess(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
-	res, err := s.Append(ctx, eventstore.StreamOf("test", uuid.New()), eventstore.NoStream, counted{1})
+	res, err := s.Append(ctx, eventstore.StreamOf("test", uuid.New()), eventstore.NoStream, counted{N: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
